@@ -1,0 +1,48 @@
+//! The CFEngine 3 policy grammar: text in, syntax tree with spans and
+//! diagnostics out. This crate knows nothing about the host a policy will run
+//! on, and never fails on input: every problem is a [`Diagnostic`].
+
+pub mod ast;
+pub mod class_expr;
+pub mod diagnostic;
+pub mod interpolation;
+pub mod macros;
+mod parser;
+pub mod printer;
+pub mod scan;
+pub mod span;
+mod syntax_error;
+pub mod visit;
+
+pub use diagnostic::{Code, Diagnostic, Severity};
+pub use parser::{parse, parse_source, ParseOutput};
+pub use span::{FileId, LineIndex, SourceFile, SourceMap, Span};
+
+/// Warnings for malformed `$(…)`/`@(…)` references inside the strings of a file.
+pub fn check_string_references(file: &ast::PolicyFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    visit::for_each_string(file, &mut |s| {
+        if !s.raw.contains(['$', '@']) {
+            return;
+        }
+        let value = s.value();
+        for error in interpolation::lex(&value).errors {
+            // Offsets are exact when no escape shifted them; else point at the string.
+            let span = if s.raw.len() == value.len() && !s.raw[..error.start].contains('\n') {
+                Span {
+                    start: s.span.start + 1 + error.start as u32,
+                    end: s.span.start + 1 + error.end as u32,
+                    column: s.span.column + 1 + error.start as u32,
+                    ..s.span
+                }
+            } else {
+                s.span
+            };
+            out.push(
+                Diagnostic::warning(Code::VariableReference, error.message, span)
+                    .with_help("CFEngine keeps a malformed reference as literal text; close it, or write `$(const.dollar)` for a literal '$'"),
+            );
+        }
+    });
+    out
+}

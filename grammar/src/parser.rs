@@ -1,0 +1,489 @@
+//! Text to [`PolicyFile`]: macros, the pest grammar, the tree builder, and
+//! recovery so that one broken block does not hide errors in the next.
+
+use pest::iterators::Pair;
+use pest::Parser as _;
+use pest_derive::Parser;
+
+use crate::ast::*;
+use crate::class_expr;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::macros;
+use crate::scan;
+use crate::span::{FileId, LineIndex, SourceFile, Span};
+use crate::syntax_error;
+
+#[derive(Parser)]
+#[grammar = "cfengine.pest"]
+pub(crate) struct CfParser;
+
+/// A parse never fails: it gives the tree of everything that parsed and the
+/// diagnostics for everything that did not.
+#[derive(Debug, Clone)]
+pub struct ParseOutput {
+    pub file: PolicyFile,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ParseOutput {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Parses one file of a [`crate::SourceMap`].
+pub fn parse_source(source: &SourceFile) -> ParseOutput {
+    parse_text(&source.path, &source.text, source.id, &source.lines)
+}
+
+/// Parses `text` standing alone (tests, stdin).
+pub fn parse(path: &str, text: &str) -> ParseOutput {
+    parse_text(path, text, FileId(0), &LineIndex::new(text))
+}
+
+fn parse_text(path: &str, text: &str, file: FileId, lines: &LineIndex) -> ParseOutput {
+    let pre = macros::preprocess(text, file, lines);
+    let text = pre.text.as_str();
+    let mut diagnostics = pre.diagnostics;
+    let comments = scan::comments(text)
+        .into_iter()
+        .map(|(start, end)| Comment {
+            text: text[start + 1..end].trim_end_matches('\r').to_string(),
+            span: lines.span(file, start, end),
+        })
+        .collect();
+
+    let mut blocks = Vec::new();
+    match CfParser::parse(Rule::policy, text) {
+        Ok(mut pairs) => {
+            let mut builder = Builder::new(file, lines, 0, &mut diagnostics);
+            if let Some(policy) = pairs.next() {
+                builder.blocks(policy, &mut blocks);
+            }
+        }
+        Err(_) => recover(text, file, lines, &mut blocks, &mut diagnostics),
+    }
+    diagnostics.sort_by_key(|d| (d.span.start, d.code));
+    ParseOutput {
+        file: PolicyFile {
+            path: path.to_string(),
+            blocks,
+            macros: pre.directives,
+            comments,
+        },
+        diagnostics,
+    }
+}
+
+/// Parses block by block from each place a block may start, so that every
+/// broken block gets its own diagnostic and every good one its tree.
+fn recover(
+    text: &str,
+    file: FileId,
+    lines: &LineIndex,
+    blocks: &mut Vec<Block>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut bounds = scan::block_starts(text);
+    if bounds.first() != Some(&0) {
+        bounds.insert(0, 0);
+    }
+    bounds.push(text.len());
+    for window in bounds.windows(2) {
+        let (start, end) = (window[0], window[1]);
+        let segment = &text[start..end];
+        match CfParser::parse(Rule::block_segment, segment) {
+            Ok(mut pairs) => {
+                let mut builder = Builder::new(file, lines, start, diagnostics);
+                if let Some(seg) = pairs.next() {
+                    builder.blocks(seg, blocks);
+                }
+            }
+            Err(error) => diagnostics.push(syntax_error::diagnose(
+                &error, text, start, end, file, lines,
+            )),
+        }
+    }
+}
+
+/// Builds AST nodes from pest pairs of a text that starts at `base` in the file.
+struct Builder<'a> {
+    file: FileId,
+    lines: &'a LineIndex,
+    base: usize,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(
+        file: FileId,
+        lines: &'a LineIndex,
+        base: usize,
+        diagnostics: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        Builder {
+            file,
+            lines,
+            base,
+            diagnostics,
+        }
+    }
+
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        self.offsets(s.start(), s.end())
+    }
+
+    fn offsets(&self, start: usize, end: usize) -> Span {
+        self.lines
+            .span(self.file, self.base + start, self.base + end)
+    }
+
+    fn ident(&self, pair: Pair<Rule>) -> Ident {
+        Ident {
+            span: self.span(&pair),
+            name: pair.as_str().to_string(),
+        }
+    }
+
+    fn blocks(&mut self, pair: Pair<Rule>, out: &mut Vec<Block>) {
+        for block in pair.into_inner() {
+            match block.as_rule() {
+                Rule::bundle => out.push(Block::Bundle(self.bundle(block))),
+                Rule::body => out.push(Block::Body(self.body(block))),
+                Rule::promise_block => out.push(Block::PromiseType(self.body(block))),
+                _ => {}
+            }
+        }
+    }
+
+    fn bundle(&mut self, pair: Pair<Rule>) -> Bundle {
+        let span = self.span(&pair);
+        let mut bundle_type = None;
+        let mut name = None;
+        let mut params = Vec::new();
+        let mut sections: Vec<Section> = Vec::new();
+        let mut reported_orphan = false;
+        for item in pair.into_inner() {
+            match item.as_rule() {
+                Rule::bundle_type => bundle_type = Some(self.ident(item)),
+                Rule::bundle_name => name = Some(self.ident(item)),
+                Rule::params => params = self.params(item),
+                Rule::section_header => {
+                    let span = self.span(&item);
+                    let promise_type = item
+                        .into_inner()
+                        .next()
+                        .map(|p| self.ident(p))
+                        .unwrap_or(Ident {
+                            name: String::new(),
+                            span,
+                        });
+                    sections.push(Section {
+                        promise_type,
+                        groups: Vec::new(),
+                        span,
+                    });
+                }
+                Rule::guard => {
+                    let guard = self.guard(item);
+                    match sections.last_mut() {
+                        Some(section) => {
+                            section.span.end = guard.span().end;
+                            section.groups.push(PromiseGroup {
+                                guard: Some(guard),
+                                promises: Vec::new(),
+                            });
+                        }
+                        None => self.orphan(guard.span(), "class guard", &mut reported_orphan),
+                    }
+                }
+                Rule::promise => {
+                    let promise = self.promise(item);
+                    match sections.last_mut() {
+                        Some(section) => {
+                            section.span.end = promise.span.end;
+                            if section.groups.is_empty() {
+                                section.groups.push(PromiseGroup {
+                                    guard: None,
+                                    promises: Vec::new(),
+                                });
+                            }
+                            if let Some(group) = section.groups.last_mut() {
+                                group.promises.push(promise);
+                            }
+                        }
+                        None => self.orphan(promise.promiser.span, "promise", &mut reported_orphan),
+                    }
+                }
+                _ => {}
+            }
+        }
+        Bundle {
+            bundle_type: bundle_type.unwrap_or_else(|| missing(span)),
+            name: name.unwrap_or_else(|| missing(span)),
+            params,
+            sections,
+            span,
+        }
+    }
+
+    fn orphan(&mut self, span: Span, what: &str, reported: &mut bool) {
+        if std::mem::replace(reported, true) {
+            return;
+        }
+        self.diagnostics.push(
+            Diagnostic::error(
+                Code::PromiseOutsideSection,
+                format!("{what} before any promise type section"),
+                span,
+            )
+            .with_label("no section such as 'vars:' or 'files:' precedes this")
+            .with_help("start the bundle's promises with a promise type header, e.g. 'reports:' on its own line"),
+        );
+    }
+
+    fn body(&mut self, pair: Pair<Rule>) -> Body {
+        let span = self.span(&pair);
+        let mut body_type = None;
+        let mut name = None;
+        let mut params = Vec::new();
+        let mut groups: Vec<AttributeGroup> = Vec::new();
+        for item in pair.into_inner() {
+            match item.as_rule() {
+                Rule::body_type => body_type = Some(self.ident(item)),
+                Rule::body_name => name = Some(self.ident(item)),
+                Rule::params => params = self.params(item),
+                Rule::guard => {
+                    let guard = self.guard(item);
+                    if let Guard::Variable { span, .. } = &guard {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                Code::VariableGuardInBody,
+                                "body attributes can't be put under a variable class guard".into(),
+                                *span,
+                            )
+                            .with_help("use a class expression guard here, or an `if` in the promise that uses the body"),
+                        );
+                    }
+                    groups.push(AttributeGroup {
+                        guard: Some(guard),
+                        attributes: Vec::new(),
+                    });
+                }
+                Rule::body_attribute => {
+                    let attribute = self.constraint(item);
+                    if groups.is_empty() {
+                        groups.push(AttributeGroup {
+                            guard: None,
+                            attributes: Vec::new(),
+                        });
+                    }
+                    if let Some(group) = groups.last_mut() {
+                        group.attributes.push(attribute);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Body {
+            body_type: body_type.unwrap_or_else(|| missing(span)),
+            name: name.unwrap_or_else(|| missing(span)),
+            params,
+            groups,
+            span,
+        }
+    }
+
+    fn params(&self, pair: Pair<Rule>) -> Vec<Ident> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::identifier)
+            .map(|p| self.ident(p))
+            .collect()
+    }
+
+    fn guard(&mut self, pair: Pair<Rule>) -> Guard {
+        let span = self.span(&pair);
+        let Some(inner) = pair.into_inner().next() else {
+            return Guard::Class {
+                text: String::new(),
+                expr: placeholder(""),
+                span,
+            };
+        };
+        if inner.as_rule() == Rule::variable_guard {
+            let string = inner
+                .into_inner()
+                .next()
+                .map(|s| self.string(s))
+                .unwrap_or(Str {
+                    quote: Quote::Double,
+                    raw: String::new(),
+                    span,
+                });
+            return Guard::Variable { string, span };
+        }
+        let full = inner.as_str();
+        let text = full.strip_suffix("::").unwrap_or(full).trim_end();
+        let expr = match class_expr::parse(text) {
+            Ok(expr) => expr,
+            Err(error) => {
+                let start = span.start as usize - self.base + error.at;
+                let at = self.offsets(start, start + error.len);
+                let mut diagnostic = Diagnostic::error(
+                    Code::ClassExpression,
+                    format!("invalid class guard '{}': {}", text.trim(), error.message),
+                    at,
+                )
+                .with_label(error.message.clone());
+                diagnostic = match section_header_prefix(text) {
+                    Some(header) => diagnostic.with_help(format!(
+                        "'{header}:' and a class guard on one line read as one guard, as in CFEngine; put the guard on the next line"
+                    )),
+                    None => diagnostic.with_help(
+                        "class guards combine class names with '.' or '&' (and), '|' (or), '!' (not) and parentheses",
+                    ),
+                };
+                self.diagnostics.push(diagnostic);
+                placeholder(text)
+            }
+        };
+        Guard::Class {
+            text: text.to_string(),
+            expr,
+            span,
+        }
+    }
+
+    fn promise(&mut self, pair: Pair<Rule>) -> Promise {
+        let span = self.span(&pair);
+        let mut promiser = None;
+        let mut promisee = None;
+        let mut constraints = Vec::new();
+        for item in pair.into_inner() {
+            match item.as_rule() {
+                Rule::dq_string | Rule::sq_string | Rule::bq_string => {
+                    promiser = Some(self.string(item))
+                }
+                Rule::promisee => {
+                    promisee = item
+                        .into_inner()
+                        .find(|p| p.as_rule() != Rule::thin_arrow)
+                        .map(|p| self.rval(p))
+                }
+                Rule::constraint => constraints.push(self.constraint(item)),
+                _ => {}
+            }
+        }
+        Promise {
+            promiser: promiser.unwrap_or(Str {
+                quote: Quote::Double,
+                raw: String::new(),
+                span,
+            }),
+            promisee,
+            constraints,
+            span,
+        }
+    }
+
+    /// `lval => rval` of a promise, or `lval => rval;` of a body.
+    fn constraint(&mut self, pair: Pair<Rule>) -> Constraint {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let lval = inner
+            .next()
+            .map(|p| self.ident(p))
+            .unwrap_or_else(|| missing(span));
+        let rval = inner
+            .find(|p| !matches!(p.as_rule(), Rule::arrow | Rule::semicolon))
+            .map(|p| self.rval(p))
+            .unwrap_or(Rval::Symbol(missing(span)));
+        let end = rval.span().end;
+        Constraint {
+            lval,
+            rval,
+            span: Span { end, ..span },
+        }
+    }
+
+    fn string(&self, pair: Pair<Rule>) -> Str {
+        let quote = match pair.as_rule() {
+            Rule::sq_string => Quote::Single,
+            Rule::bq_string => Quote::Back,
+            _ => Quote::Double,
+        };
+        let text = pair.as_str();
+        Str {
+            quote,
+            raw: text[1..text.len() - 1].to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn rval(&mut self, pair: Pair<Rule>) -> Rval {
+        match pair.as_rule() {
+            Rule::dq_string | Rule::sq_string | Rule::bq_string => Rval::String(self.string(pair)),
+            Rule::naked_var => Rval::Variable(self.var_ref(pair)),
+            Rule::list => {
+                let span = self.span(&pair);
+                let items = pair
+                    .into_inner()
+                    .filter(|p| !matches!(p.as_rule(), Rule::lbrace | Rule::rbrace | Rule::comma))
+                    .map(|p| self.rval(p))
+                    .collect();
+                Rval::List(List { items, span })
+            }
+            Rule::call => {
+                let span = self.span(&pair);
+                let mut inner = pair.into_inner();
+                let function = match inner.next() {
+                    Some(p) if p.as_rule() == Rule::naked_var => Callee::Variable(self.var_ref(p)),
+                    Some(p) => Callee::Name(self.ident(p)),
+                    None => Callee::Name(missing(span)),
+                };
+                let args = inner
+                    .filter(|p| !matches!(p.as_rule(), Rule::lparen | Rule::rparen | Rule::comma))
+                    .map(|p| self.rval(p))
+                    .collect();
+                Rval::Call(Call {
+                    function,
+                    args,
+                    span,
+                })
+            }
+            _ => Rval::Symbol(self.ident(pair)),
+        }
+    }
+
+    fn var_ref(&self, pair: Pair<Rule>) -> VarRef {
+        VarRef {
+            text: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+}
+
+fn missing(span: Span) -> Ident {
+    Ident {
+        name: String::new(),
+        span,
+    }
+}
+
+fn placeholder(text: &str) -> class_expr::ClassExpr {
+    class_expr::ClassExpr::Name {
+        name: text.trim().to_string(),
+        at: 0,
+    }
+}
+
+/// `reports` in `reports: linux`: a section header swallowed by a guard.
+fn section_header_prefix(guard: &str) -> Option<&str> {
+    let (head, rest) = guard.split_once(':')?;
+    let head = head.trim();
+    let looks_like_header = !head.is_empty()
+        && head.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && rest.starts_with([' ', '\t']);
+    looks_like_header.then_some(head)
+}
