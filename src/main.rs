@@ -1,1 +1,36 @@
-fn main() {}
+//! `promise-rs`: the command line. Argument parsing and wiring only; the work
+//! is done by the grammar, compiler and runtime crates.
+
+mod commands;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "promise-rs",
+    version,
+    about = "A compiler, linter and converging agent for the CFEngine 3 policy language"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check policy files for errors without touching the system.
+    Lint(commands::lint::LintArgs),
+    /// Parse one file and print its syntax tree.
+    Parse(commands::parse::ParseArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Lint(args) => commands::lint::run(args),
+        Command::Parse(args) => commands::parse::run(args),
+    }
+}

@@ -93,7 +93,20 @@ pub struct ClassExprError {
     pub len: usize,
 }
 
+/// Parses a whole class expression strictly.
 pub fn parse(text: &str) -> Result<ClassExpr, ClassExprError> {
+    match parse_as_cfengine(text)? {
+        (expr, None) => Ok(expr),
+        (_, Some(ignored)) => Err(ignored),
+    }
+}
+
+/// Parses as CFEngine 3.21 does: an unmatched `)` ends the expression and
+/// whatever follows it is ignored (masterfiles itself has `a.!b)::`). The
+/// ignored tail comes back as the second value, for a warning.
+pub fn parse_as_cfengine(
+    text: &str,
+) -> Result<(ClassExpr, Option<ClassExprError>), ClassExprError> {
     let mut p = Parser { text, pos: 0 };
     p.skip_space();
     if p.pos == text.len() {
@@ -101,10 +114,21 @@ pub fn parse(text: &str) -> Result<ClassExpr, ClassExprError> {
     }
     let expr = p.or()?;
     p.skip_space();
-    if p.pos < text.len() {
-        return Err(p.unexpected());
+    if p.pos == text.len() {
+        return Ok((expr, None));
     }
-    Ok(expr)
+    if p.peek() == Some(b')') {
+        let ignored = ClassExprError {
+            message: format!(
+                "unmatched ')': CFEngine ignores it and everything after it ('{}')",
+                &text[p.pos..]
+            ),
+            at: p.pos,
+            len: text.len() - p.pos,
+        };
+        return Ok((expr, Some(ignored)));
+    }
+    Err(p.unexpected())
 }
 
 struct Parser<'a> {
@@ -276,7 +300,10 @@ mod tests {
         assert!(show("(linux").contains("unbalanced"));
         assert!(show("a&&b").starts_with("error at 2"));
         assert!(show("").contains("empty"));
-        assert!(show("a)").contains("unexpected ')'"));
+        assert!(show("a)").contains("unmatched ')'"));
+        let (expr, ignored) = parse_as_cfengine("a.!b)x").unwrap();
+        assert_eq!(expr.to_string(), "a.!b");
+        assert_eq!(ignored.map(|i| i.at), Some(4));
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub enum Code {
     BlockHeader,
     /// The file is not valid UTF-8.
     Encoding,
+    /// Text after an unmatched `)` in a class guard, which CFEngine ignores.
+    IgnoredGuardText,
 }
 
 impl Code {
@@ -78,6 +80,7 @@ impl Code {
         Code::ExpectedValue,
         Code::BlockHeader,
         Code::Encoding,
+        Code::IgnoredGuardText,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,6 +101,7 @@ impl Code {
             Code::ExpectedValue => "S014",
             Code::BlockHeader => "S015",
             Code::Encoding => "S016",
+            Code::IgnoredGuardText => "S017",
         }
     }
 
@@ -120,6 +124,7 @@ impl Code {
             Code::ExpectedValue => "a constraint whose value is missing or is not a value",
             Code::BlockHeader => "a bundle, body or promise block header without its type or name",
             Code::Encoding => "a policy file that is not valid UTF-8",
+            Code::IgnoredGuardText => "text after an unmatched ')' in a class guard, which CFEngine ignores",
         }
     }
 }

@@ -51,8 +51,12 @@ pub fn preprocess(text: &str, file: FileId, lines: &LineIndex) -> Preprocessed {
     // The open `@if`: its directive index and whether its current branch is taken.
     let mut open: Option<(usize, bool, bool)> = None; // (directive index, taken, seen_else)
     let mut skip_from: Option<usize> = None;
+    // `@if`s met inside an open one: reported once, and their `@endif`s
+    // consumed, so that one mistake gives one diagnostic.
+    let mut nested = 0usize;
 
     for (start, end) in starts {
+        blank(&mut out, start, end);
         let line_text = &text[start..end];
         let span = lines.span(file, start, end);
         let mut diag = |message: String, help: &str| {
@@ -79,6 +83,7 @@ pub fn preprocess(text: &str, file: FileId, lines: &LineIndex) -> Preprocessed {
                         "nested @if macros are not allowed".into(),
                         &format!("close the @if on line {line} with @endif first"),
                     );
+                    nested += 1;
                     continue;
                 }
                 let taken = match condition {
@@ -123,6 +128,10 @@ pub fn preprocess(text: &str, file: FileId, lines: &LineIndex) -> Preprocessed {
                 ),
             },
             Directive::Endif => {
+                if nested > 0 {
+                    nested -= 1;
+                    continue;
+                }
                 if open.take().is_none() {
                     diag(
                         "@endif without a matching @if".into(),
@@ -140,7 +149,6 @@ pub fn preprocess(text: &str, file: FileId, lines: &LineIndex) -> Preprocessed {
                 });
             }
         }
-        blank(&mut out, start, end);
     }
     if let Some((idx, _, _)) = open {
         let span = directives[idx].span;

@@ -325,8 +325,21 @@ impl<'a> Builder<'a> {
         }
         let full = inner.as_str();
         let text = full.strip_suffix("::").unwrap_or(full).trim_end();
-        let expr = match class_expr::parse(text) {
-            Ok(expr) => expr,
+        let expr = match class_expr::parse_as_cfengine(text) {
+            Ok((expr, None)) => expr,
+            Ok((expr, Some(ignored))) => {
+                let start = span.start as usize - self.base + ignored.at;
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        Code::IgnoredGuardText,
+                        ignored.message.clone(),
+                        self.offsets(start, start + ignored.len),
+                    )
+                    .with_label("ignored")
+                    .with_help("remove the ')' or add the '(' it was meant to close"),
+                );
+                expr
+            }
             Err(error) => {
                 let start = span.start as usize - self.base + error.at;
                 let at = self.offsets(start, start + error.len);

@@ -68,11 +68,15 @@ impl Context<'_> {
 
     /// The token the parser stopped at, if any.
     fn offending(&self) -> Option<&Token> {
-        self.tokens.iter().find(|t| t.start >= self.at)
+        self.tokens.iter().find(|t| t.end > self.at)
     }
 
     fn previous(&self) -> Option<&Token> {
-        self.tokens.iter().rev().find(|t| t.end <= self.at)
+        let offending_start = self.offending().map_or(usize::MAX, |t| t.start);
+        self.tokens
+            .iter()
+            .rev()
+            .find(|t| t.end <= self.at && t.start < offending_start)
     }
 
     fn describe(&self, token: Option<&Token>) -> String {
@@ -112,6 +116,13 @@ impl Context<'_> {
                 return d;
             }
         }
+        let inside_list_or_call = self.expects(Rule::comma)
+            && (self.expects(Rule::rbrace) || self.expects(Rule::rparen));
+        if inside_list_or_call && offending_text == ";" {
+            if let Some(d) = self.unclosed_before(self.at) {
+                return d;
+            }
+        }
         if self.top_level() {
             return self.stray(offending, here, &found);
         }
@@ -146,6 +157,15 @@ impl Context<'_> {
             .with_label("expected ';' before this")
             .with_help(format!("end the {statement} on line {line} with ';'"));
         }
+        if offending_text.ends_with(':') && !offending_text.ends_with("::") && block != "bundle" {
+            return Diagnostic::error(
+                Code::SectionInBody,
+                format!("promise type section '{offending_text}' inside a {block}"),
+                here,
+            )
+            .with_label("sections belong in bundles")
+            .with_help("a body holds only `attribute => value;` lines and class guards");
+        }
         if self.expects(Rule::arrow) {
             let label = if offending_text.starts_with('=') {
                 "'=' is not an operator here; write '=>'"
@@ -159,15 +179,6 @@ impl Context<'_> {
             )
             .with_label(label)
             .with_help("a constraint is written `attribute => value`");
-        }
-        if offending_text.ends_with(':') && !offending_text.ends_with("::") && block != "bundle" {
-            return Diagnostic::error(
-                Code::SectionInBody,
-                format!("promise type section '{offending_text}' inside a {block}"),
-                here,
-            )
-            .with_label("sections belong in bundles")
-            .with_help("a body holds only `attribute => value;` lines and class guards");
         }
         if previous_text == "=>" || previous_text == "->" {
             return Diagnostic::error(
@@ -239,8 +250,13 @@ impl Context<'_> {
 
     /// The innermost `{` or `(` of the segment that has no partner.
     fn unclosed(&self) -> Option<Diagnostic> {
+        self.unclosed_before(self.end)
+    }
+
+    /// The innermost `{` or `(` before `limit` that has no partner before it.
+    fn unclosed_before(&self, limit: usize) -> Option<Diagnostic> {
         let mut stack: Vec<&Token> = Vec::new();
-        for t in self.tokens {
+        for t in self.tokens.iter().take_while(|t| t.start < limit) {
             match t.kind {
                 TokenKind::Punct(b'{' | b'(') => stack.push(t),
                 TokenKind::Punct(b'}' | b')') => {
@@ -389,18 +405,29 @@ impl Context<'_> {
     }
 
     /// Start of the statement the error is in: the token after the last `;`,
-    /// `{` or guard/section header before the error.
+    /// block `{` or guard/section header before the error. Lists and calls
+    /// inside the statement are stepped over.
     fn statement_start(&self) -> Option<usize> {
         let before: Vec<&Token> = self.tokens.iter().filter(|t| t.end <= self.at).collect();
-        let index = before
-            .iter()
-            .rposition(|t| {
-                matches!(t.kind, TokenKind::Punct(b';' | b'{' | b'}'))
-                    || (t.kind == TokenKind::Word && t.text(self.text).ends_with(':'))
-            })
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        before.get(index).map(|t| t.start)
+        let mut depth = 0usize;
+        let mut start = 0;
+        for (i, t) in before.iter().enumerate().rev() {
+            match t.kind {
+                TokenKind::Punct(b'}' | b')') => depth += 1,
+                TokenKind::Punct(b'(') => depth = depth.saturating_sub(1),
+                TokenKind::Punct(b'{') if depth > 0 => depth -= 1,
+                TokenKind::Punct(b'{' | b';') => {
+                    start = i + 1;
+                    break;
+                }
+                TokenKind::Word if depth == 0 && t.text(self.text).ends_with(':') => {
+                    start = i + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        before.get(start).map(|t| t.start)
     }
 
     fn statement_tokens(&self) -> impl Iterator<Item = &Token> {

@@ -1,0 +1,257 @@
+//! Loading a policy: the files named, every `*.cf` under named directories,
+//! and, transitively, the files named by `inputs` in `body common control`
+//! and `body file control`.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use grammar::ast::{Block, PolicyFile, Rval};
+use grammar::{Diagnostic, FileId, ParseOutput, Severity, SourceMap, Span};
+
+/// Code of the diagnostic for an `inputs` entry that names no readable file.
+pub const MISSING_INPUT: &str = "E001";
+
+pub struct LoadedPolicy {
+    pub sources: SourceMap,
+    /// Parsed files, indexed like `sources`.
+    pub files: Vec<PolicyFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadedPolicy {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.len() - self.error_count()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: {source}")]
+    Unreadable {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Loads `paths` (files or directories) and everything their `inputs` name.
+pub fn load(paths: &[PathBuf]) -> Result<LoadedPolicy, LoadError> {
+    let mut initial = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|source| LoadError::Unreadable {
+            path: path.display().to_string(),
+            source,
+        })?;
+        if meta.is_dir() {
+            collect_policy_files(path, &mut initial).map_err(|source| LoadError::Unreadable {
+                path: path.display().to_string(),
+                source,
+            })?;
+        } else {
+            initial.push(path.clone());
+        }
+    }
+
+    let mut loader = Loader::default();
+    let mut pending: Vec<Pending> = initial
+        .into_iter()
+        .map(|path| Pending {
+            entry_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            path,
+            named_at: None,
+        })
+        .collect();
+    while !pending.is_empty() {
+        let batch = loader.read_new(std::mem::take(&mut pending));
+        let ids: Vec<FileId> = batch.iter().map(|(id, _)| *id).collect();
+        let parsed = parse_parallel(&loader.sources, &ids);
+        for (output, (_, entry_dir)) in parsed.into_iter().zip(batch) {
+            // As cf-agent does, relative inputs resolve against the directory
+            // of the entry file, whichever file names them.
+            for (input, span) in literal_inputs(&output.file) {
+                pending.push(Pending {
+                    path: entry_dir.join(input),
+                    named_at: Some(span),
+                    entry_dir: entry_dir.clone(),
+                });
+            }
+            loader.diagnostics.extend(output.diagnostics);
+            loader
+                .diagnostics
+                .extend(grammar::check_string_references(&output.file));
+            loader.files.push(output.file);
+        }
+    }
+    let Loader {
+        sources,
+        files,
+        mut diagnostics,
+        ..
+    } = loader;
+    diagnostics.sort_by_key(|d| (d.span.file, d.span.start, d.code));
+    Ok(LoadedPolicy {
+        sources,
+        files,
+        diagnostics,
+    })
+}
+
+/// A file to read: where it was named, and the entry file's directory.
+struct Pending {
+    path: PathBuf,
+    named_at: Option<Span>,
+    entry_dir: PathBuf,
+}
+
+#[derive(Default)]
+struct Loader {
+    sources: SourceMap,
+    files: Vec<PolicyFile>,
+    diagnostics: Vec<Diagnostic>,
+    seen: HashSet<PathBuf>,
+}
+
+impl Loader {
+    /// Reads the files not read yet; returns their ids and entry directories.
+    fn read_new(&mut self, pending: Vec<Pending>) -> Vec<(FileId, PathBuf)> {
+        let mut ids = Vec::new();
+        for Pending {
+            path,
+            named_at,
+            entry_dir,
+        } in pending
+        {
+            let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if !self.seen.insert(key) {
+                continue;
+            }
+            match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let text = match String::from_utf8(bytes) {
+                        Ok(text) => text,
+                        Err(e) => {
+                            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                            let id = FileId(self.sources.files().count() as u32);
+                            self.diagnostics.push(
+                                Diagnostic::warning(
+                                    grammar::Code::Encoding,
+                                    "file is not valid UTF-8; invalid bytes read as U+FFFD".into(),
+                                    Span {
+                                        file: id,
+                                        line: 1,
+                                        column: 1,
+                                        ..Span::default()
+                                    },
+                                ),
+                            );
+                            text
+                        }
+                    };
+                    ids.push((self.sources.add(display_path(&path), text), entry_dir));
+                }
+                Err(error) => {
+                    let message = format!("cannot read input file {}: {error}", path.display());
+                    match named_at {
+                        Some(span) => self.diagnostics.push(
+                            Diagnostic::new(MISSING_INPUT, Severity::Error, message, span)
+                                .with_label("named here")
+                                .with_help("relative inputs are read from the directory of the entry policy file, as cf-agent does"),
+                        ),
+                        None => self.diagnostics.push(Diagnostic::new(
+                            MISSING_INPUT,
+                            Severity::Error,
+                            message,
+                            Span::default(),
+                        )),
+                    }
+                }
+            }
+        }
+        ids
+    }
+}
+
+fn display_path(path: &Path) -> String {
+    let text = path.display().to_string();
+    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+}
+
+/// Parses the files on all cores; results come back in the order of `ids`.
+fn parse_parallel(sources: &SourceMap, ids: &[FileId]) -> Vec<ParseOutput> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(ids.len().max(1));
+    if threads <= 1 {
+        return ids
+            .iter()
+            .map(|&id| grammar::parse_source(sources.get(id)))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<ParseOutput>> = (0..ids.len()).map(|_| None).collect();
+    let collected = std::sync::Mutex::new(Vec::with_capacity(ids.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&id) = ids.get(i) else { break };
+                let output = grammar::parse_source(sources.get(id));
+                if let Ok(mut c) = collected.lock() {
+                    c.push((i, output));
+                }
+            });
+        }
+    });
+    for (i, output) in collected.into_inner().unwrap_or_default() {
+        results[i] = Some(output);
+    }
+    results.into_iter().flatten().collect()
+}
+
+/// Every `*.cf` below `dir`, sorted, so that output order is stable.
+fn collect_policy_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_policy_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "cf") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `inputs` entries of control bodies that are plain file names (no variables:
+/// those are resolved when the policy is evaluated).
+fn literal_inputs(file: &PolicyFile) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    for block in &file.blocks {
+        let Block::Body(body) = block else { continue };
+        let is_control = body.name.name == "control"
+            && matches!(body.body_type.name.as_str(), "common" | "file");
+        if !is_control {
+            continue;
+        }
+        for group in &body.groups {
+            for attribute in group.attributes.iter().filter(|a| a.lval.name == "inputs") {
+                let Rval::List(list) = &attribute.rval else { continue };
+                for item in &list.items {
+                    if let Rval::String(s) = item {
+                        let value = s.value();
+                        if !value.contains(['$', '@']) && !value.is_empty() {
+                            out.push((value.into_owned(), s.span));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}

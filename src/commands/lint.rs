@@ -1,0 +1,61 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::{EXIT_ERRORS, EXIT_USAGE};
+use crate::render::{self, Format};
+
+#[derive(Args)]
+pub struct LintArgs {
+    /// Policy files, or directories to search for *.cf files.
+    #[arg(required_unless_present = "explain")]
+    paths: Vec<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Explain a diagnostic code (e.g. S002) and exit.
+    #[arg(long, value_name = "CODE")]
+    explain: Option<String>,
+}
+
+pub fn run(args: LintArgs) -> ExitCode {
+    if let Some(code) = args.explain {
+        return explain(&code);
+    }
+    let policy = match compiler::load(&args.paths) {
+        Ok(policy) => policy,
+        Err(error) => {
+            eprintln!("promise-rs lint: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = render::write(&mut stdout, args.format, &policy) {
+        eprintln!("promise-rs lint: cannot write output: {error}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    if policy.error_count() > 0 {
+        ExitCode::from(EXIT_ERRORS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn explain(code: &str) -> ExitCode {
+    let wanted = code.to_ascii_uppercase();
+    if wanted == compiler::load::MISSING_INPUT {
+        println!("{wanted}: an `inputs` entry names a file that cannot be read");
+        return ExitCode::SUCCESS;
+    }
+    match grammar::Code::ALL.iter().find(|c| c.as_str() == wanted) {
+        Some(c) => {
+            println!("{}: {}", c.as_str(), c.summary());
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("promise-rs lint: unknown diagnostic code '{code}'");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! The parser never panics: it is fed mutated masterfiles and random bytes
+//! for a bounded time (PROMISE_FUZZ_SECONDS, default 5; CI runs longer).
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// xorshift64*: deterministic, seedable, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const INTERESTING: &[&str] = &[
+    "{", "}", "(", ")", ";", ",", "=>", "->", "\"", "'", "`", "::", ":", "$(", "${", "@(", "@if minimum_version(3.1)\n",
+    "\n@endif\n", "\n@else\n", "bundle", "body", "promise", "#", "\\", "!", "|", ".", "&", "\n", "\u{e9}", "\0",
+];
+
+fn mutate(rng: &mut Rng, seed: &str) -> String {
+    let mut bytes = seed.as_bytes().to_vec();
+    for _ in 0..=rng.below(8) {
+        let at = rng.below(bytes.len() + 1);
+        match rng.below(4) {
+            0 if !bytes.is_empty() => {
+                let end = (at + rng.below(40)).min(bytes.len());
+                bytes.drain(at.min(end)..end);
+            }
+            1 => {
+                let token = INTERESTING[rng.below(INTERESTING.len())];
+                bytes.splice(at..at, token.bytes());
+            }
+            2 if !bytes.is_empty() => {
+                let i = at.min(bytes.len() - 1);
+                bytes[i] = rng.next() as u8;
+            }
+            _ => {
+                let from = rng.below(bytes.len());
+                let len = rng.below(60).min(bytes.len() - from);
+                let chunk: Vec<u8> = bytes[from..from + len].to_vec();
+                let at = at.min(bytes.len());
+                bytes.splice(at..at, chunk);
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn budget() -> Duration {
+    let seconds = std::env::var("PROMISE_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
+    Duration::from_secs(seconds)
+}
+
+fn exercise(text: &str) {
+    let out = grammar::parse("fuzz.cf", text);
+    let _ = grammar::printer::print(&out.file);
+    let _ = grammar::check_string_references(&out.file);
+    for d in &out.diagnostics {
+        assert!(d.span.end as usize <= text.len(), "span past the end: {d:?}");
+        assert!(d.span.line >= 1 && d.span.column >= 1, "no position: {d:?}");
+    }
+}
+
+#[test]
+fn mutated_policies_never_panic() {
+    let mut seeds: Vec<String> = cf_files(Path::new(MASTERFILES))
+        .iter()
+        .chain(cf_files(&repo().join("tests/fixtures")).iter())
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    if seeds.len() < 10 {
+        skip("mutated masterfiles", "masterfiles are not installed; fuzzing fixtures only");
+    }
+    seeds.retain(|s| s.len() < 40_000);
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ std::process::id() as u64);
+    let started = Instant::now();
+    let mut cases = 0u64;
+    while started.elapsed() < budget() {
+        let seed = &seeds[rng.below(seeds.len())];
+        let text = mutate(&mut rng, seed);
+        let result = std::panic::catch_unwind(|| exercise(&text));
+        if result.is_err() {
+            let path = std::env::temp_dir().join("promise-rs-fuzz-crash.cf");
+            let _ = std::fs::write(&path, &text);
+            panic!("parser panicked; input saved to {}", path.display());
+        }
+        cases += 1;
+    }
+    eprintln!("fuzzed {cases} mutated policies in {:?}", started.elapsed());
+    assert!(cases > 100);
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+    let started = Instant::now();
+    while started.elapsed() < budget() / 5 {
+        let len = rng.below(400);
+        let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+        exercise(&String::from_utf8_lossy(&bytes));
+    }
+}
