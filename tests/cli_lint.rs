@@ -70,7 +70,10 @@ fn human_format_shows_the_source_line_and_hint() {
     assert!(stdout.contains("S002"), "{stdout}");
     assert!(stdout.contains("bad.cf:5:1"), "{stdout}");
     assert!(stdout.contains("expected ';' before this"), "{stdout}");
-    assert!(stdout.contains("end the promise on line 4 with ';'"), "{stdout}");
+    assert!(
+        stdout.contains("end the promise on line 4 with ';'"),
+        "{stdout}"
+    );
     assert!(stdout.contains("1 error, 0 warnings in 1 file"), "{stdout}");
 }
 
@@ -95,7 +98,11 @@ fn inputs_are_followed_relative_to_the_entry_file() {
         "promises.cf",
         "body common control\n{\n  inputs => { \"lib/one.cf\", \"$(sys.libdir)/stdlib.cf\" };\n}\n",
     );
-    write(&dir, "lib/one.cf", "body file control\n{\n  inputs => { \"lib/two.cf\" };\n}\n");
+    write(
+        &dir,
+        "lib/one.cf",
+        "body file control\n{\n  inputs => { \"lib/two.cf\" };\n}\n",
+    );
     write(&dir, "lib/two.cf", BAD);
     let out = run(&["lint", "--format", "short", &entry]);
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -106,18 +113,31 @@ fn inputs_are_followed_relative_to_the_entry_file() {
 #[test]
 fn missing_input_is_an_error_at_its_name() {
     let dir = tempdir("lint-missing-input");
-    let entry = write(&dir, "promises.cf", "body common control\n{\n  inputs => { \"nosuch.cf\" };\n}\n");
+    let entry = write(
+        &dir,
+        "promises.cf",
+        "body common control\n{\n  inputs => { \"nosuch.cf\" };\n}\n",
+    );
     let out = run(&["lint", "--format", "short", &entry]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout.contains("promises.cf:3:15: error: E001: cannot read input file"), "{stdout}");
+    assert!(
+        stdout.contains("promises.cf:3:15: error: E001: cannot read input file"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn usage_errors_exit_two() {
     assert_eq!(run(&["lint"]).status.code(), Some(2));
-    assert_eq!(run(&["lint", "/nonexistent/policy.cf"]).status.code(), Some(2));
-    assert_eq!(run(&["lint", "--format", "xml", "x.cf"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["lint", "/nonexistent/policy.cf"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["lint", "--format", "xml", "x.cf"]).status.code(),
+        Some(2)
+    );
     assert_eq!(run(&["lint", "--explain", "S999"]).status.code(), Some(2));
 }
 
@@ -135,18 +155,28 @@ fn every_broken_block_is_reported() {
     let file = write(&dir, "many.cf", &text);
     let out = run(&["lint", "--format", "short", &file]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let codes: Vec<&str> = stdout.lines().filter_map(|l| l.split(": ").nth(2)).collect();
+    let codes: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split(": ").nth(2))
+        .collect();
     assert_eq!(codes, vec!["S002", "S005", "S002"], "{stdout}");
 }
 
 #[test]
 fn malformed_reference_in_a_string_is_a_warning() {
     let dir = tempdir("lint-ref");
-    let file = write(&dir, "ref.cf", "bundle agent main\n{\n  reports:\n      \"value $(x\";\n}\n");
+    let file = write(
+        &dir,
+        "ref.cf",
+        "bundle agent main\n{\n  reports:\n      \"value $(x\";\n}\n",
+    );
     let out = run(&["lint", "--format", "short", &file]);
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("ref.cf:4:14: warning: S010: no closing ')'"), "{stdout}");
+    assert!(
+        stdout.contains("ref.cf:4:14: warning: S010: no closing ')'"),
+        "{stdout}"
+    );
 }
 
 #[test]

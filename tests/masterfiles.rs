@@ -10,7 +10,10 @@ use common::*;
 fn masterfiles() -> Option<Vec<std::path::PathBuf>> {
     let files = cf_files(Path::new(MASTERFILES));
     if files.is_empty() {
-        skip("masterfiles", "Debian's cfengine3 is not installed (no masterfiles)");
+        skip(
+            "masterfiles",
+            "Debian's cfengine3 is not installed (no masterfiles)",
+        );
         return None;
     }
     Some(files)
@@ -37,13 +40,23 @@ fn shape(file: &grammar::ast::PolicyFile) -> serde_json::Value {
 #[test]
 fn every_masterfile_parses_without_errors() {
     let Some(files) = masterfiles() else { return };
-    assert!(files.len() >= 79, "expected the 79 masterfiles, found {}", files.len());
+    assert!(
+        files.len() >= 79,
+        "expected the 79 masterfiles, found {}",
+        files.len()
+    );
     let mut problems = Vec::new();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("masterfile is UTF-8");
         let out = grammar::parse(&path.display().to_string(), &text);
         for d in out.diagnostics.iter().filter(|d| d.is_error()) {
-            problems.push(format!("{}:{}:{}: {}", path.display(), d.span.line, d.span.column, d.message));
+            problems.push(format!(
+                "{}:{}:{}: {}",
+                path.display(),
+                d.span.line,
+                d.span.column,
+                d.message
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -63,7 +76,12 @@ fn masterfiles_round_trip_through_the_printer() {
             path.display(),
             second.diagnostics.first()
         );
-        assert_eq!(shape(&first.file), shape(&second.file), "{}", path.display());
+        assert_eq!(
+            shape(&first.file),
+            shape(&second.file),
+            "{}",
+            path.display()
+        );
     }
 }
 

@@ -25,8 +25,37 @@ impl Rng {
 }
 
 const INTERESTING: &[&str] = &[
-    "{", "}", "(", ")", ";", ",", "=>", "->", "\"", "'", "`", "::", ":", "$(", "${", "@(", "@if minimum_version(3.1)\n",
-    "\n@endif\n", "\n@else\n", "bundle", "body", "promise", "#", "\\", "!", "|", ".", "&", "\n", "\u{e9}", "\0",
+    "{",
+    "}",
+    "(",
+    ")",
+    ";",
+    ",",
+    "=>",
+    "->",
+    "\"",
+    "'",
+    "`",
+    "::",
+    ":",
+    "$(",
+    "${",
+    "@(",
+    "@if minimum_version(3.1)\n",
+    "\n@endif\n",
+    "\n@else\n",
+    "bundle",
+    "body",
+    "promise",
+    "#",
+    "\\",
+    "!",
+    "|",
+    ".",
+    "&",
+    "\n",
+    "\u{e9}",
+    "\0",
 ];
 
 fn mutate(rng: &mut Rng, seed: &str) -> String {
@@ -71,7 +100,10 @@ fn exercise(text: &str) {
     let _ = grammar::printer::print(&out.file);
     let _ = grammar::check_string_references(&out.file);
     for d in &out.diagnostics {
-        assert!(d.span.end as usize <= text.len(), "span past the end: {d:?}");
+        assert!(
+            d.span.end as usize <= text.len(),
+            "span past the end: {d:?}"
+        );
         assert!(d.span.line >= 1 && d.span.column >= 1, "no position: {d:?}");
     }
 }
@@ -84,7 +116,10 @@ fn mutated_policies_never_panic() {
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .collect();
     if seeds.len() < 10 {
-        skip("mutated masterfiles", "masterfiles are not installed; fuzzing fixtures only");
+        skip(
+            "mutated masterfiles",
+            "masterfiles are not installed; fuzzing fixtures only",
+        );
     }
     seeds.retain(|s| s.len() < 40_000);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ std::process::id() as u64);
@@ -103,6 +138,47 @@ fn mutated_policies_never_panic() {
     }
     eprintln!("fuzzed {cases} mutated policies in {:?}", started.elapsed());
     assert!(cases > 100);
+}
+
+#[test]
+fn deep_nesting_is_a_diagnostic_not_a_crash() {
+    let n = 100_000;
+    let cases = [
+        format!(
+            "bundle agent x {{\nreports:\n {}a{}::\n \"x\";\n}}\n",
+            "(".repeat(n),
+            ")".repeat(n)
+        ),
+        format!(
+            "bundle agent x {{\nvars:\n \"x\" string => {}\"a\"{};\n}}\n",
+            "f(".repeat(n),
+            ")".repeat(n)
+        ),
+        format!(
+            "bundle agent x {{\nvars:\n \"x\" string => \"{}a{}\";\n}}\n",
+            "$(".repeat(n),
+            ")".repeat(n)
+        ),
+        format!(
+            "bundle agent x {{\nvars:\n \"x\" slist => {};\n}}\n",
+            "{".repeat(n)
+        ),
+    ];
+    let negations = format!(
+        "bundle agent x {{\nreports:\n {}a::\n \"x\";\n}}\n",
+        "!".repeat(n)
+    );
+    exercise(&negations);
+    for text in &cases {
+        exercise(text);
+        let out = grammar::parse("deep.cf", text);
+        let warnings = grammar::check_string_references(&out.file);
+        assert!(
+            !out.diagnostics.is_empty() || !warnings.is_empty(),
+            "{}",
+            &text[..60]
+        );
+    }
 }
 
 #[test]

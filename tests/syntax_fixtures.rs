@@ -22,7 +22,11 @@ fn short_diagnostics(file: &Path) -> String {
 fn bad_fixtures_match_their_snapshots() {
     let dir = repo().join("tests/fixtures/syntax/bad");
     let files = cf_files(&dir);
-    assert!(files.len() >= 30, "at least 30 broken policies, found {}", files.len());
+    assert!(
+        files.len() >= 30,
+        "at least 30 broken policies, found {}",
+        files.len()
+    );
     let mut failures = Vec::new();
     for file in &files {
         let actual = short_diagnostics(file);
@@ -40,7 +44,10 @@ fn bad_fixtures_match_their_snapshots() {
 #[test]
 fn cf_promises_rejects_every_bad_fixture() {
     if cf_promises().is_none() {
-        return skip("cf_promises_rejects_every_bad_fixture", "cf-promises is not installed");
+        return skip(
+            "cf_promises_rejects_every_bad_fixture",
+            "cf-promises is not installed",
+        );
     }
     let accepted: Vec<String> = cf_files(&repo().join("tests/fixtures/syntax/bad"))
         .into_iter()
@@ -58,11 +65,18 @@ fn good_fixtures_parse_clean_and_cf_promises_agrees() {
         let out = short_diagnostics(file);
         assert!(out.is_empty(), "{}: {out}", file.display());
         if cf_promises().is_some() {
-            assert!(cf_promises_accepts(file), "cf-promises rejects {}", file.display());
+            assert!(
+                cf_promises_accepts(file),
+                "cf-promises rejects {}",
+                file.display()
+            );
         }
     }
     if cf_promises().is_none() {
-        skip("good fixtures vs cf-promises", "cf-promises is not installed");
+        skip(
+            "good fixtures vs cf-promises",
+            "cf-promises is not installed",
+        );
     }
 }
 

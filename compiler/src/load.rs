@@ -135,18 +135,16 @@ impl Loader {
                         Err(e) => {
                             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                             let id = FileId(self.sources.files().count() as u32);
-                            self.diagnostics.push(
-                                Diagnostic::warning(
-                                    grammar::Code::Encoding,
-                                    "file is not valid UTF-8; invalid bytes read as U+FFFD".into(),
-                                    Span {
-                                        file: id,
-                                        line: 1,
-                                        column: 1,
-                                        ..Span::default()
-                                    },
-                                ),
-                            );
+                            self.diagnostics.push(Diagnostic::warning(
+                                grammar::Code::Encoding,
+                                "file is not valid UTF-8; invalid bytes read as U+FFFD".into(),
+                                Span {
+                                    file: id,
+                                    line: 1,
+                                    column: 1,
+                                    ..Span::default()
+                                },
+                            ));
                             text
                         }
                     };
@@ -196,7 +194,9 @@ fn parse_parallel(sources: &SourceMap, ids: &[FileId]) -> Vec<ParseOutput> {
     let collected = std::sync::Mutex::new(Vec::with_capacity(ids.len()));
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| loop {
+            // A main thread's stack: the parser recurses as deep as the policy nests.
+            let worker = std::thread::Builder::new().stack_size(8 * 1024 * 1024);
+            let _ = worker.spawn_scoped(scope, || loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(&id) = ids.get(i) else { break };
                 let output = grammar::parse_source(sources.get(id));
@@ -241,7 +241,9 @@ fn literal_inputs(file: &PolicyFile) -> Vec<(String, Span)> {
         }
         for group in &body.groups {
             for attribute in group.attributes.iter().filter(|a| a.lval.name == "inputs") {
-                let Rval::List(list) = &attribute.rval else { continue };
+                let Rval::List(list) = &attribute.rval else {
+                    continue;
+                };
                 for item in &list.items {
                     if let Rval::String(s) = item {
                         let value = s.value();

@@ -6,6 +6,10 @@
 use serde::Serialize;
 
 use crate::class_expr::ClassExpr;
+
+/// Names and string bodies are mostly short: stored inline, without a heap
+/// allocation, up to 24 bytes.
+pub type Text = compact_str::CompactString;
 use crate::span::Span;
 
 /// One parsed file.
@@ -40,7 +44,7 @@ impl Block {
 /// A bare identifier: a name, a type, an attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ident {
-    pub name: String,
+    pub name: Text,
     pub span: Span,
 }
 
@@ -135,7 +139,7 @@ pub enum Rval {
     /// `$(x)` or `@(x)` written without quotes.
     Variable(VarRef),
     List(List),
-    Call(Call),
+    Call(Box<Call>),
 }
 
 impl Rval {
@@ -184,7 +188,7 @@ impl Callee {
 #[derive(Debug, Clone, Serialize)]
 pub struct VarRef {
     /// The whole reference as written, sigil and brackets included.
-    pub text: String,
+    pub text: Text,
     pub span: Span,
 }
 
@@ -223,7 +227,7 @@ impl Quote {
 pub struct Str {
     pub quote: Quote,
     /// The text between the quotes, escapes not yet applied.
-    pub raw: String,
+    pub raw: Text,
     pub span: Span,
 }
 

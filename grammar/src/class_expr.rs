@@ -11,10 +11,19 @@ use serde::Serialize;
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum ClassExpr {
     /// A class name, `ns:name` allowed; `at` is its byte offset in the expression.
-    Name { name: String, at: u32 },
-    Not { operand: Box<ClassExpr> },
-    And { operands: Vec<ClassExpr> },
-    Or { operands: Vec<ClassExpr> },
+    Name {
+        name: String,
+        at: u32,
+    },
+    Not {
+        operand: Box<ClassExpr>,
+    },
+    And {
+        operands: Vec<ClassExpr>,
+    },
+    Or {
+        operands: Vec<ClassExpr>,
+    },
 }
 
 impl ClassExpr {
@@ -107,7 +116,11 @@ pub fn parse(text: &str) -> Result<ClassExpr, ClassExprError> {
 pub fn parse_as_cfengine(
     text: &str,
 ) -> Result<(ClassExpr, Option<ClassExprError>), ClassExprError> {
-    let mut p = Parser { text, pos: 0 };
+    let mut p = Parser {
+        text,
+        pos: 0,
+        depth: 0,
+    };
     p.skip_space();
     if p.pos == text.len() {
         return Err(p.error_here("empty class expression", 0));
@@ -131,9 +144,13 @@ pub fn parse_as_cfengine(
     Err(p.unexpected())
 }
 
+/// Deeper parentheses than this are refused rather than risk the stack.
+const MAX_DEPTH: usize = 256;
+
 struct Parser<'a> {
     text: &'a str,
     pos: usize,
+    depth: usize,
 }
 
 fn is_name_byte(b: u8) -> bool {
@@ -223,9 +240,25 @@ impl Parser<'_> {
         self.skip_space();
         if self.peek() == Some(b'!') {
             self.pos += 1;
-            let operand = self.not()?;
-            return Ok(ClassExpr::Not {
-                operand: Box::new(operand),
+            // `!!!!a`: count rather than recurse, and keep one `!` at most
+            // (`!!a` is `a`), so no input can build a tree deep enough to
+            // exhaust the stack.
+            let mut negations = 1;
+            loop {
+                self.skip_space();
+                if self.peek() != Some(b'!') {
+                    break;
+                }
+                self.pos += 1;
+                negations += 1;
+            }
+            let operand = self.primary()?;
+            return Ok(if negations % 2 == 0 {
+                operand
+            } else {
+                ClassExpr::Not {
+                    operand: Box::new(operand),
+                }
             });
         }
         self.primary()
@@ -236,8 +269,16 @@ impl Parser<'_> {
         match self.peek() {
             Some(b'(') => {
                 let open = self.pos;
+                if self.depth >= MAX_DEPTH {
+                    return Err(self.error_here(
+                        format!("class expression nested deeper than {MAX_DEPTH} parentheses"),
+                        1,
+                    ));
+                }
                 self.pos += 1;
+                self.depth += 1;
                 let inner = self.or()?;
+                self.depth -= 1;
                 self.skip_space();
                 if self.peek() != Some(b')') {
                     if self.pos < self.text.len() && self.peek() != Some(b'(') {
@@ -256,7 +297,11 @@ impl Parser<'_> {
                 let at = self.pos;
                 self.pos += self.name_len();
                 if self.peek() == Some(b':')
-                    && self.text.as_bytes().get(self.pos + 1).is_some_and(|&b| is_name_byte(b))
+                    && self
+                        .text
+                        .as_bytes()
+                        .get(self.pos + 1)
+                        .is_some_and(|&b| is_name_byte(b))
                 {
                     self.pos += 1;
                     self.pos += self.name_len();
@@ -300,6 +345,10 @@ mod tests {
         assert!(show("(linux").contains("unbalanced"));
         assert!(show("a&&b").starts_with("error at 2"));
         assert!(show("").contains("empty"));
+        let deep = format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(show(&deep).contains("nested deeper"));
+        assert_eq!(show(&format!("{}a", "!".repeat(100_000))), "a");
+        assert_eq!(show("!!!a"), "!a");
         assert!(show("a)").contains("unmatched ')'"));
         let (expr, ignored) = parse_as_cfengine("a.!b)x").unwrap();
         assert_eq!(expr.to_string(), "a.!b");

@@ -109,11 +109,15 @@ impl Code {
     pub fn summary(self) -> &'static str {
         match self {
             Code::Unexpected => "input the grammar cannot accept here",
-            Code::MissingSemicolon => "a promise, constraint list or body attribute is not ended by ';'",
+            Code::MissingSemicolon => {
+                "a promise, constraint list or body attribute is not ended by ';'"
+            }
             Code::Unclosed => "a '{' or '(' is never closed",
             Code::UnterminatedString => "a quoted string runs to the end of the file",
             Code::ClassExpression => "a class guard whose expression does not parse",
-            Code::PromiseOutsideSection => "a promise before any promise-type section header such as 'vars:'",
+            Code::PromiseOutsideSection => {
+                "a promise before any promise-type section header such as 'vars:'"
+            }
             Code::Macro => "a malformed or misplaced @if/@else/@endif line",
             Code::StrayToken => "text outside any bundle, body or promise block",
             Code::Comma => "a comma where CFEngine does not allow one",
@@ -124,7 +128,9 @@ impl Code {
             Code::ExpectedValue => "a constraint whose value is missing or is not a value",
             Code::BlockHeader => "a bundle, body or promise block header without its type or name",
             Code::Encoding => "a policy file that is not valid UTF-8",
-            Code::IgnoredGuardText => "text after an unmatched ')' in a class guard, which CFEngine ignores",
+            Code::IgnoredGuardText => {
+                "text after an unmatched ')' in a class guard, which CFEngine ignores"
+            }
         }
     }
 }

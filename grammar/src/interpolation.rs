@@ -34,10 +34,7 @@ enum Token {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Part {
-    Literal {
-        text: String,
-        start: u32,
-    },
+    Literal { text: String, start: u32 },
     Reference(Reference),
 }
 
@@ -105,6 +102,7 @@ pub fn lex(text: &str) -> Lexed {
         tokens: &tokens,
         index: 0,
         errors: Vec::new(),
+        depth: 0,
     };
     let parts = lexer.parts(None);
     Lexed {
@@ -113,11 +111,15 @@ pub fn lex(text: &str) -> Lexed {
     }
 }
 
+/// References nested deeper than this are left as text, with a warning.
+const MAX_DEPTH: usize = 64;
+
 struct PartLexer<'a> {
     text: &'a str,
     tokens: &'a [(Token, std::ops::Range<usize>)],
     index: usize,
     errors: Vec<ReferenceError>,
+    depth: usize,
 }
 
 impl PartLexer<'_> {
@@ -130,13 +132,28 @@ impl PartLexer<'_> {
             }
             self.index += 1;
             match token {
+                Token::DollarParen | Token::DollarBrace | Token::AtParen | Token::AtBrace
+                    if self.depth >= MAX_DEPTH =>
+                {
+                    if self.depth == MAX_DEPTH {
+                        self.errors.push(ReferenceError {
+                            message: format!("variable references nested deeper than {MAX_DEPTH}"),
+                            start: span.start,
+                            end: span.end,
+                        });
+                        self.depth += 1;
+                    }
+                    push_literal(&mut parts, &self.text[span.clone()], span.start);
+                }
                 Token::DollarParen | Token::DollarBrace | Token::AtParen | Token::AtBrace => {
                     let close = if matches!(token, Token::DollarParen | Token::AtParen) {
                         Token::CloseParen
                     } else {
                         Token::CloseBrace
                     };
+                    self.depth += 1;
                     let inner = self.parts(Some(close));
+                    self.depth = self.depth.min(MAX_DEPTH) - 1;
                     match self.tokens.get(self.index) {
                         Some((t, close_span)) if *t == close && !inner.is_empty() => {
                             self.index += 1;
@@ -150,11 +167,18 @@ impl PartLexer<'_> {
                         Some((t, close_span)) if *t == close => {
                             self.index += 1;
                             self.errors.push(ReferenceError {
-                                message: format!("empty variable reference '{}'", &self.text[span.start..close_span.end]),
+                                message: format!(
+                                    "empty variable reference '{}'",
+                                    &self.text[span.start..close_span.end]
+                                ),
                                 start: span.start,
                                 end: close_span.end,
                             });
-                            push_literal(&mut parts, &self.text[span.start..close_span.end], span.start);
+                            push_literal(
+                                &mut parts,
+                                &self.text[span.start..close_span.end],
+                                span.start,
+                            );
                         }
                         _ => {
                             let closer = if close == Token::CloseParen { ')' } else { '}' };
@@ -206,11 +230,9 @@ mod tests {
             .iter()
             .map(|p| match p {
                 Part::Literal { text, .. } => format!("'{text}'"),
-                Part::Reference(r) => format!(
-                    "{}[{}]",
-                    if r.list { "@" } else { "$" },
-                    show(&r.inner)
-                ),
+                Part::Reference(r) => {
+                    format!("{}[{}]", if r.list { "@" } else { "$" }, show(&r.inner))
+                }
             })
             .collect::<Vec<_>>()
             .join(" ")
@@ -222,23 +244,35 @@ mod tests {
         assert_eq!(show(&lex("${x}").parts), "$['x']");
         assert_eq!(show(&lex("@(l)").parts), "@['l']");
         assert_eq!(show(&lex("$(ns:b.v)").parts), "$['ns:b.v']");
-        assert_eq!(lex("$(x)").parts[0], Part::Reference(Reference {
-            list: false,
-            inner: vec![Part::Literal { text: "x".into(), start: 2 }],
-            start: 0,
-            end: 4,
-        }));
+        assert_eq!(
+            lex("$(x)").parts[0],
+            Part::Reference(Reference {
+                list: false,
+                inner: vec![Part::Literal {
+                    text: "x".into(),
+                    start: 2
+                }],
+                start: 0,
+                end: 4,
+            })
+        );
     }
 
     #[test]
     fn nested_references() {
-        assert_eq!(show(&lex("$(c[key][$(i)])").parts), "$['c[key][' $['i'] ']']");
+        assert_eq!(
+            show(&lex("$(c[key][$(i)])").parts),
+            "$['c[key][' $['i'] ']']"
+        );
         assert_eq!(show(&lex("$($(name))").parts), "$[$['name']]");
     }
 
     #[test]
     fn text_that_only_looks_like_references() {
-        assert_eq!(show(&lex("cost $5 @home (x) {y}").parts), "'cost $5 @home (x) {y}'");
+        assert_eq!(
+            show(&lex("cost $5 @home (x) {y}").parts),
+            "'cost $5 @home (x) {y}'"
+        );
         assert_eq!(show(&lex("$(a}").parts), "'$(a}'");
     }
 
@@ -254,5 +288,7 @@ mod tests {
         let l = lex("$(a $(b)");
         assert_eq!(l.errors.len(), 1);
         assert_eq!(show(&l.parts), "'$(a ' $['b']");
+        let deep = format!("{}a{}", "$(".repeat(100_000), ")".repeat(100_000));
+        assert!(!lex(&deep).errors.is_empty());
     }
 }

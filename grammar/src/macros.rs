@@ -29,18 +29,18 @@ pub const FEATURES: &[&str] = &[
     "yaml",
 ];
 
-pub struct Preprocessed {
+pub struct Preprocessed<'a> {
     /// The text with skipped branches blanked; same length as the input.
-    pub text: String,
+    pub text: std::borrow::Cow<'a, str>,
     pub directives: Vec<MacroDirective>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn preprocess(text: &str, file: FileId, lines: &LineIndex) -> Preprocessed {
+pub fn preprocess<'a>(text: &'a str, file: FileId, lines: &LineIndex) -> Preprocessed<'a> {
     let starts = directive_lines(text);
     if starts.is_empty() {
         return Preprocessed {
-            text: text.to_string(),
+            text: std::borrow::Cow::Borrowed(text),
             directives: Vec::new(),
             diagnostics: Vec::new(),
         };
@@ -161,11 +161,10 @@ pub fn preprocess(text: &str, file: FileId, lines: &LineIndex) -> Preprocessed {
         }
     }
     // Blanking replaces whole lines of valid UTF-8 with ASCII spaces.
-    let text = String::from_utf8(out).unwrap_or_else(|e| {
-        String::from_utf8_lossy(e.as_bytes()).into_owned()
-    });
+    let text = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Preprocessed {
-        text,
+        text: std::borrow::Cow::Owned(text),
         directives,
         diagnostics,
     }
@@ -220,7 +219,10 @@ enum Directive {
 
 fn parse_directive(line: &str) -> Result<Directive, String> {
     let pairs = CfParser::parse(Rule::macro_line, line).map_err(|_| {
-        let word = line.split(|c: char| c.is_whitespace() || c == '(').next().unwrap_or(line);
+        let word = line
+            .split(|c: char| c.is_whitespace() || c == '(')
+            .next()
+            .unwrap_or(line);
         match word {
             "@if" => format!("malformed @if line '{}'", line.trim_end()),
             "@else" | "@endif" => format!("unexpected text after {word}"),
@@ -294,7 +296,7 @@ fn compare(wanted: &[u32]) -> std::cmp::Ordering {
 mod tests {
     use super::*;
 
-    fn run(text: &str) -> Preprocessed {
+    fn run(text: &str) -> Preprocessed<'_> {
         preprocess(text, FileId(0), &LineIndex::new(text))
     }
 
@@ -302,7 +304,10 @@ mod tests {
     fn takes_the_right_branch() {
         let p = run("a\n@if minimum_version(3.18)\nkeep\n@else\ndrop\n@endif\nz\n");
         assert!(p.diagnostics.is_empty());
-        assert_eq!(p.text.len(), "a\n@if minimum_version(3.18)\nkeep\n@else\ndrop\n@endif\nz\n".len());
+        assert_eq!(
+            p.text.len(),
+            "a\n@if minimum_version(3.18)\nkeep\n@else\ndrop\n@endif\nz\n".len()
+        );
         assert!(p.text.contains("keep"));
         assert!(!p.text.contains("drop"));
         assert!(!p.text.contains('@'));

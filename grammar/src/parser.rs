@@ -43,9 +43,11 @@ pub fn parse(path: &str, text: &str) -> ParseOutput {
 
 fn parse_text(path: &str, text: &str, file: FileId, lines: &LineIndex) -> ParseOutput {
     let pre = macros::preprocess(text, file, lines);
-    let text = pre.text.as_str();
+    let text: &str = &pre.text;
     let mut diagnostics = pre.diagnostics;
-    let comments = scan::comments(text)
+    let outline = scan::outline(text);
+    let comments = outline
+        .comments
         .into_iter()
         .map(|(start, end)| Comment {
             text: text[start + 1..end].trim_end_matches('\r').to_string(),
@@ -54,14 +56,32 @@ fn parse_text(path: &str, text: &str, file: FileId, lines: &LineIndex) -> ParseO
         .collect();
 
     let mut blocks = Vec::new();
-    match CfParser::parse(Rule::policy, text) {
-        Ok(mut pairs) => {
-            let mut builder = Builder::new(file, lines, 0, &mut diagnostics);
-            if let Some(policy) = pairs.next() {
-                builder.blocks(policy, &mut blocks);
+    let chunked = text.len() >= CHUNKED_FROM_BYTES
+        && parse_chunks(
+            text,
+            &outline.block_starts,
+            file,
+            lines,
+            &mut blocks,
+            &mut diagnostics,
+        );
+    if !chunked {
+        match CfParser::parse(Rule::policy, text) {
+            Ok(mut pairs) => {
+                let mut builder = Builder::new(file, lines, 0, &mut diagnostics);
+                if let Some(policy) = pairs.next() {
+                    builder.blocks(policy, &mut blocks);
+                }
             }
+            Err(_) => recover(
+                text,
+                outline.block_starts,
+                file,
+                lines,
+                &mut blocks,
+                &mut diagnostics,
+            ),
         }
-        Err(_) => recover(text, file, lines, &mut blocks, &mut diagnostics),
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.code));
     ParseOutput {
@@ -75,16 +95,85 @@ fn parse_text(path: &str, text: &str, file: FileId, lines: &LineIndex) -> ParseO
     }
 }
 
+/// Files this large are parsed in chunks of whole blocks, on all cores.
+const CHUNKED_FROM_BYTES: usize = 512 * 1024;
+const CHUNK_BYTES: usize = 256 * 1024;
+/// Parser threads get a main thread's stack: pest stops at its own depth
+/// limit, and the tree builder recurses as deep as pest went.
+const PARSER_STACK_BYTES: usize = 8 * 1024 * 1024;
+
+/// Parses a large file as chunks of blocks cut where blocks may start, in
+/// parallel. A sequence of blocks is a policy, so when every chunk parses the
+/// result is the whole file's tree. Returns false (and adds nothing) when a
+/// chunk fails, e.g. because a cut fell inside a block; the caller then
+/// parses the file whole.
+fn parse_chunks(
+    text: &str,
+    block_starts: &[usize],
+    file: FileId,
+    lines: &LineIndex,
+    blocks: &mut Vec<Block>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let mut cuts = vec![0];
+    for &start in block_starts {
+        if start - cuts[cuts.len() - 1] >= CHUNK_BYTES {
+            cuts.push(start);
+        }
+    }
+    cuts.push(text.len());
+    let chunks: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(chunks.len());
+    let per_thread = chunks.len().div_ceil(threads.max(1));
+    let results: Vec<Option<(Vec<Block>, Vec<Diagnostic>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .chunks(per_thread.max(1))
+            .map(|mine| {
+                std::thread::Builder::new()
+                    .stack_size(PARSER_STACK_BYTES)
+                    .spawn_scoped(scope, move || {
+                        let mut blocks = Vec::new();
+                        let mut diagnostics = Vec::new();
+                        for &(start, end) in mine {
+                            let mut pairs =
+                                CfParser::parse(Rule::block_segment, &text[start..end]).ok()?;
+                            let mut builder = Builder::new(file, lines, start, &mut diagnostics);
+                            if let Some(segment) = pairs.next() {
+                                builder.blocks(segment, &mut blocks);
+                            }
+                        }
+                        Some((blocks, diagnostics))
+                    })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.ok().and_then(|h| h.join().ok()).flatten())
+            .collect()
+    });
+    if results.iter().any(Option::is_none) {
+        return false;
+    }
+    for (b, d) in results.into_iter().flatten() {
+        blocks.extend(b);
+        diagnostics.extend(d);
+    }
+    true
+}
+
 /// Parses block by block from each place a block may start, so that every
 /// broken block gets its own diagnostic and every good one its tree.
 fn recover(
     text: &str,
+    mut bounds: Vec<usize>,
     file: FileId,
     lines: &LineIndex,
     blocks: &mut Vec<Block>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut bounds = scan::block_starts(text);
     if bounds.first() != Some(&0) {
         bounds.insert(0, 0);
     }
@@ -112,6 +201,8 @@ struct Builder<'a> {
     lines: &'a LineIndex,
     base: usize,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// Line of the last span made, to find the next one fast.
+    line_hint: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -126,23 +217,31 @@ impl<'a> Builder<'a> {
             lines,
             base,
             diagnostics,
+            line_hint: 0,
         }
     }
 
-    fn span(&self, pair: &Pair<Rule>) -> Span {
+    fn span(&mut self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
         self.offsets(s.start(), s.end())
     }
 
-    fn offsets(&self, start: usize, end: usize) -> Span {
-        self.lines
-            .span(self.file, self.base + start, self.base + end)
+    fn offsets(&mut self, start: usize, end: usize) -> Span {
+        let (start, end) = (self.base + start, self.base + end);
+        let (line, column) = self.lines.line_column_near(start, &mut self.line_hint);
+        Span {
+            file: self.file,
+            start: start as u32,
+            end: end as u32,
+            line,
+            column,
+        }
     }
 
-    fn ident(&self, pair: Pair<Rule>) -> Ident {
+    fn ident(&mut self, pair: Pair<Rule>) -> Ident {
         Ident {
             span: self.span(&pair),
-            name: pair.as_str().to_string(),
+            name: pair.as_str().into(),
         }
     }
 
@@ -175,10 +274,7 @@ impl<'a> Builder<'a> {
                         .into_inner()
                         .next()
                         .map(|p| self.ident(p))
-                        .unwrap_or(Ident {
-                            name: String::new(),
-                            span,
-                        });
+                        .unwrap_or_else(|| missing(span));
                     sections.push(Section {
                         promise_type,
                         groups: Vec::new(),
@@ -219,6 +315,13 @@ impl<'a> Builder<'a> {
                 _ => {}
             }
         }
+        for section in &mut sections {
+            for group in &mut section.groups {
+                group.promises.shrink_to_fit();
+            }
+            section.groups.shrink_to_fit();
+        }
+        sections.shrink_to_fit();
         Bundle {
             bundle_type: bundle_type.unwrap_or_else(|| missing(span)),
             name: name.unwrap_or_else(|| missing(span)),
@@ -286,6 +389,10 @@ impl<'a> Builder<'a> {
                 _ => {}
             }
         }
+        for group in &mut groups {
+            group.attributes.shrink_to_fit();
+        }
+        groups.shrink_to_fit();
         Body {
             body_type: body_type.unwrap_or_else(|| missing(span)),
             name: name.unwrap_or_else(|| missing(span)),
@@ -295,7 +402,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn params(&self, pair: Pair<Rule>) -> Vec<Ident> {
+    fn params(&mut self, pair: Pair<Rule>) -> Vec<Ident> {
         pair.into_inner()
             .filter(|p| p.as_rule() == Rule::identifier)
             .map(|p| self.ident(p))
@@ -318,7 +425,7 @@ impl<'a> Builder<'a> {
                 .map(|s| self.string(s))
                 .unwrap_or(Str {
                     quote: Quote::Double,
-                    raw: String::new(),
+                    raw: Text::default(),
                     span,
                 });
             return Guard::Variable { string, span };
@@ -329,14 +436,11 @@ impl<'a> Builder<'a> {
             Ok((expr, None)) => expr,
             Ok((expr, Some(ignored))) => {
                 let start = span.start as usize - self.base + ignored.at;
+                let at = self.offsets(start, start + ignored.len);
                 self.diagnostics.push(
-                    Diagnostic::warning(
-                        Code::IgnoredGuardText,
-                        ignored.message.clone(),
-                        self.offsets(start, start + ignored.len),
-                    )
-                    .with_label("ignored")
-                    .with_help("remove the ')' or add the '(' it was meant to close"),
+                    Diagnostic::warning(Code::IgnoredGuardText, ignored.message.clone(), at)
+                        .with_label("ignored")
+                        .with_help("remove the ')' or add the '(' it was meant to close"),
                 );
                 expr
             }
@@ -345,7 +449,11 @@ impl<'a> Builder<'a> {
                 let at = self.offsets(start, start + error.len);
                 let mut diagnostic = Diagnostic::error(
                     Code::ClassExpression,
-                    format!("invalid class guard '{}': {}", text.trim(), error.message),
+                    format!(
+                        "invalid class guard '{}': {}",
+                        shorten(text.trim(), 60),
+                        error.message
+                    ),
                     at,
                 )
                 .with_label(error.message.clone());
@@ -375,9 +483,7 @@ impl<'a> Builder<'a> {
         let mut constraints = Vec::new();
         for item in pair.into_inner() {
             match item.as_rule() {
-                Rule::dq_string | Rule::sq_string | Rule::bq_string => {
-                    promiser = Some(self.string(item))
-                }
+                Rule::quoted_string => promiser = Some(self.string(item)),
                 Rule::promisee => {
                     promisee = item
                         .into_inner()
@@ -388,10 +494,11 @@ impl<'a> Builder<'a> {
                 _ => {}
             }
         }
+        constraints.shrink_to_fit();
         Promise {
             promiser: promiser.unwrap_or(Str {
                 quote: Quote::Double,
-                raw: String::new(),
+                raw: Text::default(),
                 span,
             }),
             promisee,
@@ -420,31 +527,32 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn string(&self, pair: Pair<Rule>) -> Str {
-        let quote = match pair.as_rule() {
-            Rule::sq_string => Quote::Single,
-            Rule::bq_string => Quote::Back,
+    fn string(&mut self, pair: Pair<Rule>) -> Str {
+        let text = pair.as_str();
+        let quote = match text.as_bytes().first() {
+            Some(b'\'') => Quote::Single,
+            Some(b'`') => Quote::Back,
             _ => Quote::Double,
         };
-        let text = pair.as_str();
         Str {
             quote,
-            raw: text[1..text.len() - 1].to_string(),
+            raw: text[1..text.len() - 1].into(),
             span: self.span(&pair),
         }
     }
 
     fn rval(&mut self, pair: Pair<Rule>) -> Rval {
         match pair.as_rule() {
-            Rule::dq_string | Rule::sq_string | Rule::bq_string => Rval::String(self.string(pair)),
+            Rule::quoted_string => Rval::String(self.string(pair)),
             Rule::naked_var => Rval::Variable(self.var_ref(pair)),
             Rule::list => {
                 let span = self.span(&pair);
-                let items = pair
+                let mut items: Vec<Rval> = pair
                     .into_inner()
                     .filter(|p| !matches!(p.as_rule(), Rule::lbrace | Rule::rbrace | Rule::comma))
                     .map(|p| self.rval(p))
                     .collect();
+                items.shrink_to_fit();
                 Rval::List(List { items, span })
             }
             Rule::call => {
@@ -455,31 +563,40 @@ impl<'a> Builder<'a> {
                     Some(p) => Callee::Name(self.ident(p)),
                     None => Callee::Name(missing(span)),
                 };
-                let args = inner
+                let mut args: Vec<Rval> = inner
                     .filter(|p| !matches!(p.as_rule(), Rule::lparen | Rule::rparen | Rule::comma))
                     .map(|p| self.rval(p))
                     .collect();
-                Rval::Call(Call {
+                args.shrink_to_fit();
+                Rval::Call(Box::new(Call {
                     function,
                     args,
                     span,
-                })
+                }))
             }
             _ => Rval::Symbol(self.ident(pair)),
         }
     }
 
-    fn var_ref(&self, pair: Pair<Rule>) -> VarRef {
+    fn var_ref(&mut self, pair: Pair<Rule>) -> VarRef {
         VarRef {
-            text: pair.as_str().to_string(),
+            text: pair.as_str().into(),
             span: self.span(&pair),
         }
     }
 }
 
+/// At most `max` characters of `text`, with `…` when cut.
+fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]).into(),
+        None => text.into(),
+    }
+}
+
 fn missing(span: Span) -> Ident {
     Ident {
-        name: String::new(),
+        name: Text::default(),
         span,
     }
 }

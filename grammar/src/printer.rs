@@ -94,12 +94,7 @@ fn promise(out: &mut String, indent: &str, p: &Promise) {
         } else {
             out.push_str(",\n");
         }
-        let _ = write!(
-            out,
-            "{indent}  {:width$} => {}",
-            c.lval.name,
-            rval(&c.rval)
-        );
+        let _ = write!(out, "{indent}  {:width$} => {}", c.lval.name, rval(&c.rval));
     }
     out.push_str(";\n");
 }
@@ -107,8 +102,8 @@ fn promise(out: &mut String, indent: &str, p: &Promise) {
 pub fn rval(r: &Rval) -> String {
     match r {
         Rval::String(s) => string_literal(s),
-        Rval::Symbol(i) => i.name.clone(),
-        Rval::Variable(v) => v.text.clone(),
+        Rval::Symbol(i) => i.name.to_string(),
+        Rval::Variable(v) => v.text.to_string(),
         Rval::List(l) => {
             if l.items.is_empty() {
                 return "{ }".into();

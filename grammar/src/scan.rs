@@ -5,7 +5,10 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
     /// A quoted string; `terminated` is false when the file ends inside it.
-    Str { quote: u8, terminated: bool },
+    Str {
+        quote: u8,
+        terminated: bool,
+    },
     Comment,
     /// Identifier-like run: letters, digits, `_`, `:`, `.`, and other name bytes.
     Word,
@@ -133,56 +136,61 @@ fn find(bytes: &[u8], from: usize, needle: u8) -> usize {
         .map_or(bytes.len(), |i| from + i)
 }
 
-/// Every comment: byte range including the `#`.
-pub fn comments(text: &str) -> Vec<(usize, usize)> {
-    if !text.contains('#') {
-        return Vec::new();
-    }
-    // Only strings and comments matter here, so skip everything else fast.
+/// Comments and the places where blocks may start, found in one pass.
+#[derive(Debug, Default)]
+pub struct Outline {
+    /// Byte ranges of comments, `#` included.
+    pub comments: Vec<(usize, usize)>,
+    /// Offsets of `bundle`, `body` and `promise` first on their line, outside
+    /// strings and comments: where parsing may resume after a broken block.
+    pub block_starts: Vec<usize>,
+}
+
+/// Finds comments and block starts. Only strings and comments change the
+/// meaning of a byte here, so everything else is skipped fast.
+pub fn outline(text: &str) -> Outline {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    let mut out = Outline::default();
     let mut i = 0;
+    let mut line_start = true;
     while i < bytes.len() {
         match bytes[i] {
             b'#' => {
                 let end = find(bytes, i, b'\n');
-                out.push((i, end));
+                out.comments.push((i, end));
                 i = end;
             }
             q @ (b'"' | b'\'' | b'`') => {
+                line_start = false;
                 i += 1;
                 while i < bytes.len() && bytes[i] != q {
                     i += if bytes[i] == b'\\' && q != b'`' { 2 } else { 1 };
                 }
                 i += 1;
             }
-            _ => i += 1,
+            b'\n' => {
+                line_start = true;
+                i += 1;
+            }
+            b' ' | b'\t' | b'\r' => i += 1,
+            b'b' | b'p' if line_start => {
+                let word_end = bytes[i..]
+                    .iter()
+                    .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_'))
+                    .map_or(bytes.len(), |n| i + n);
+                if matches!(&bytes[i..word_end], b"bundle" | b"body" | b"promise") {
+                    out.block_starts.push(i);
+                }
+                line_start = false;
+                i = word_end;
+            }
+            _ => {
+                line_start = false;
+                i += 1;
+            }
         }
     }
     out
-}
-
-/// Offsets where a top-level block (`bundle`, `body`, `promise`) may start:
-/// the keyword first on its line, outside strings and comments. Used to resume
-/// parsing after a broken block.
-pub fn block_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    LexicalScanner::new(text)
-        .filter(|t| {
-            t.kind == TokenKind::Word
-                && matches!(t.text(text), "bundle" | "body" | "promise")
-                && line_has_only_space_before(bytes, t.start)
-        })
-        .map(|t| t.start)
-        .collect()
-}
-
-fn line_has_only_space_before(bytes: &[u8], at: usize) -> bool {
-    bytes[..at]
-        .iter()
-        .rev()
-        .take_while(|&&b| b != b'\n')
-        .all(|&b| b == b' ' || b == b'\t')
 }
 
 /// All tokens, comments excluded.
@@ -199,14 +207,18 @@ mod tests {
     #[test]
     fn finds_comments_outside_strings() {
         let text = "a # one\n\"x # not\" # two\n";
-        let found: Vec<&str> = comments(text).iter().map(|&(s, e)| &text[s..e]).collect();
+        let found: Vec<&str> = outline(text)
+            .comments
+            .iter()
+            .map(|&(s, e)| &text[s..e])
+            .collect();
         assert_eq!(found, vec!["# one", "# two"]);
     }
 
     #[test]
     fn finds_block_starts() {
         let text = "body common control {}\n bundle agent x {\n \"body\" x;\n}\n# bundle\npromise agent g {}";
-        let starts = block_starts(text);
+        let starts = outline(text).block_starts;
         assert_eq!(starts.len(), 3);
         assert_eq!(&text[starts[1]..starts[1] + 6], "bundle");
     }

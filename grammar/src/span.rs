@@ -62,6 +62,30 @@ impl LineIndex {
         self.line_starts.get(idx).copied().unwrap_or(0) as usize
     }
 
+    /// Like [`LineIndex::line_column`], starting the search at line index
+    /// `*hint` and leaving it at the line found: offsets that come in
+    /// increasing order, as a parser produces them, cost almost nothing.
+    pub fn line_column_near(&self, offset: usize, hint: &mut usize) -> (u32, u32) {
+        let offset32 = offset as u32;
+        let starts = &self.line_starts;
+        let mut line = (*hint).min(starts.len() - 1);
+        if starts[line] > offset32 {
+            return self.line_column(offset);
+        }
+        for _ in 0..8 {
+            match starts.get(line + 1) {
+                Some(&next) if next <= offset32 => line += 1,
+                _ => {
+                    *hint = line;
+                    return (line as u32 + 1, offset32 - starts[line] + 1);
+                }
+            }
+        }
+        let (line, column) = self.line_column(offset);
+        *hint = line as usize - 1;
+        (line, column)
+    }
+
     pub fn span(&self, file: FileId, start: usize, end: usize) -> Span {
         let (line, column) = self.line_column(start);
         Span {

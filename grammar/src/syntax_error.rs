@@ -116,8 +116,17 @@ impl Context<'_> {
                 return d;
             }
         }
-        let inside_list_or_call = self.expects(Rule::comma)
-            && (self.expects(Rule::rbrace) || self.expects(Rule::rparen));
+        if self.positives.is_empty() {
+            return Diagnostic::error(
+                Code::Unexpected,
+                format!("cannot parse past {found}: the policy is nested too deeply here"),
+                here,
+            )
+            .with_label("nesting limit reached")
+            .with_help("split deeply nested function calls or lists into separate variables");
+        }
+        let inside_list_or_call =
+            self.expects(Rule::comma) && (self.expects(Rule::rbrace) || self.expects(Rule::rparen));
         if inside_list_or_call && offending_text == ";" {
             if let Some(d) = self.unclosed_before(self.at) {
                 return d;
@@ -138,7 +147,9 @@ impl Context<'_> {
             let comma = previous.map(|t| self.span(t.start, t.end)).unwrap_or(here);
             return Diagnostic::error(Code::Comma, format!("trailing comma in {what}"), comma)
                 .with_label("remove this comma")
-                .with_help(format!("CFEngine allows no comma before '{offending_text}'"));
+                .with_help(format!(
+                    "CFEngine allows no comma before '{offending_text}'"
+                ));
         }
         if self.expects(Rule::semicolon) && !self.expects(Rule::arrow) {
             let statement = match (block, self.statement_has_arrow()) {
@@ -200,6 +211,15 @@ impl Context<'_> {
                 return d;
             }
         }
+        if block == "bundle" && self.expects(Rule::rbrace) && self.expects(Rule::quoted_string) {
+            return Diagnostic::error(
+                Code::Unexpected,
+                format!("unexpected {found} in a bundle"),
+                here,
+            )
+            .with_label("expected a promise, a class guard or a section header")
+            .with_help("a bundle holds section headers ('vars:'), class guards ('linux::') and promises (\"promiser\" attribute => value;)");
+        }
         Diagnostic::error(
             Code::Unexpected,
             format!("unexpected {found}, expected {}", self.expected_list()),
@@ -224,10 +244,15 @@ impl Context<'_> {
     }
 
     fn unterminated_string(&self) -> Option<Diagnostic> {
-        let token = self
-            .tokens
-            .iter()
-            .find(|t| matches!(t.kind, TokenKind::Str { terminated: false, .. }))?;
+        let token = self.tokens.iter().find(|t| {
+            matches!(
+                t.kind,
+                TokenKind::Str {
+                    terminated: false,
+                    ..
+                }
+            )
+        })?;
         let TokenKind::Str { quote, .. } = token.kind else {
             return None;
         };
@@ -275,7 +300,10 @@ impl Context<'_> {
         Some(
             Diagnostic::error(
                 Code::Unclosed,
-                format!("unclosed {what}: this '{}' {owner}is never closed", open.text(self.text)),
+                format!(
+                    "unclosed {what}: this '{}' {owner}is never closed",
+                    open.text(self.text)
+                ),
                 self.span(open.start, open.end),
             )
             .with_label(format!("no matching '{brace}'"))
@@ -342,7 +370,9 @@ impl Context<'_> {
         };
         Diagnostic::error(Code::Comma, message.into(), here)
             .with_label("remove this comma")
-            .with_help("write `\"promiser\" -> { \"promisee\" } attribute => value, other => value;`")
+            .with_help(
+                "write `\"promiser\" -> { \"promisee\" } attribute => value, other => value;`",
+            )
     }
 
     fn block_header(&self, block: &str, here: Span, found: &str) -> Option<Diagnostic> {
@@ -388,7 +418,10 @@ impl Context<'_> {
                 here,
             )
             .with_label("expected a quoted promiser, a class guard 'expr::' or a section 'type:'")
-            .with_help(format!("write \"{}\" if this is the promiser", word.text(self.text))),
+            .with_help(format!(
+                "write \"{}\" if this is the promiser",
+                word.text(self.text)
+            )),
         )
     }
 
@@ -462,7 +495,7 @@ fn human(rule: Rule) -> &'static str {
         Rule::section_header => "a promise type such as 'vars:'",
         Rule::guard | Rule::class_guard | Rule::variable_guard => "a class guard 'expr::'",
         Rule::promise => "a promise",
-        Rule::dq_string | Rule::sq_string | Rule::bq_string => "a quoted string",
+        Rule::quoted_string => "a quoted string",
         Rule::list => "a list",
         Rule::call => "a function call",
         Rule::naked_var => "a variable reference",

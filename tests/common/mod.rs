@@ -72,7 +72,9 @@ pub fn cf_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -93,9 +95,7 @@ pub fn check_snapshot(expected_path: &Path, actual: &str) -> Result<(), String> 
     let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
     match std::fs::read_to_string(expected_path) {
         Ok(expected) if expected == actual => Ok(()),
-        Ok(_) if bless => {
-            std::fs::write(expected_path, actual).map_err(|e| e.to_string())
-        }
+        Ok(_) if bless => std::fs::write(expected_path, actual).map_err(|e| e.to_string()),
         Ok(expected) => Err(format!(
             "{} differs (BLESS=1 to accept)\n--- expected\n{expected}--- actual\n{actual}",
             expected_path.display()
