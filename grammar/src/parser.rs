@@ -291,6 +291,23 @@ impl<'a> Builder<'a> {
                                 promises: Vec::new(),
                             });
                         }
+                        // `reports: linux::` has its diagnostic already; read on
+                        // as if the header stood on its own line.
+                        None if header_and_guard(&guard).is_some() => {
+                            let span = guard.span();
+                            let name = header_and_guard(&guard).unwrap_or_default();
+                            sections.push(Section {
+                                promise_type: Ident {
+                                    name: name.into(),
+                                    span,
+                                },
+                                groups: vec![PromiseGroup {
+                                    guard: Some(guard),
+                                    promises: Vec::new(),
+                                }],
+                                span,
+                            });
+                        }
                         None => self.orphan(guard.span(), "class guard", &mut reported_orphan),
                     }
                 }
@@ -444,28 +461,39 @@ impl<'a> Builder<'a> {
                 );
                 expr
             }
+            Err(_) if section_header_prefix(text).is_some() => {
+                let header = section_header_prefix(text).unwrap_or_default();
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::ClassExpression,
+                        format!("the section header '{header}:' and a class guard are on one line"),
+                        span,
+                    )
+                    .with_label("read as one class guard, as CFEngine reads it")
+                    .with_help(format!(
+                        "put '{header}:' and the class guard on separate lines"
+                    )),
+                );
+                placeholder(text)
+            }
             Err(error) => {
                 let start = span.start as usize - self.base + error.at;
                 let at = self.offsets(start, start + error.len);
-                let mut diagnostic = Diagnostic::error(
-                    Code::ClassExpression,
-                    format!(
-                        "invalid class guard '{}': {}",
-                        shorten(text.trim(), 60),
-                        error.message
-                    ),
-                    at,
-                )
-                .with_label(error.message.clone());
-                diagnostic = match section_header_prefix(text) {
-                    Some(header) => diagnostic.with_help(format!(
-                        "'{header}:' and a class guard on one line read as one guard, as in CFEngine; put the guard on the next line"
-                    )),
-                    None => diagnostic.with_help(
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Code::ClassExpression,
+                        format!(
+                            "invalid class guard '{}': {}",
+                            shorten(text.trim(), 60),
+                            error.message
+                        ),
+                        at,
+                    )
+                    .with_label(error.message.clone())
+                    .with_help(
                         "class guards combine class names with '.' or '&' (and), '|' (or), '!' (not) and parentheses",
                     ),
-                };
-                self.diagnostics.push(diagnostic);
+                );
                 placeholder(text)
             }
         };
@@ -605,6 +633,13 @@ fn placeholder(text: &str) -> class_expr::ClassExpr {
     class_expr::ClassExpr::Name {
         name: text.trim().to_string(),
         at: 0,
+    }
+}
+
+fn header_and_guard(guard: &Guard) -> Option<&str> {
+    match guard {
+        Guard::Class { text, .. } => section_header_prefix(text),
+        Guard::Variable { .. } => None,
     }
 }
 
