@@ -333,7 +333,7 @@ mod tests {
         assert_eq!(run("@else\n").diagnostics.len(), 1);
         assert_eq!(run("@if minimum_version(3.1)\n").diagnostics.len(), 1);
         assert_eq!(
-            run("@if minimum_version(3.1)\n@if minimum_version(3.1)\n@endif\n")
+            run("@if minimum_version(3.1)\n@if minimum_version(3.1)\n@endif\n@endif\n")
                 .diagnostics
                 .len(),
             1
