@@ -2,6 +2,9 @@
 //! `inputs` name), and checks it. The compiler reads policy files and never
 //! touches anything else on the host.
 
+pub mod lint;
 pub mod load;
+pub mod resolve;
+pub mod syntax;
 
 pub use load::{load, LoadError, LoadedPolicy};

@@ -2,7 +2,7 @@
 //! and, transitively, the files named by `inputs` in `body common control`
 //! and `body file control`.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use grammar::ast::{Block, PolicyFile, Rval};
@@ -16,6 +16,11 @@ pub struct LoadedPolicy {
     /// Parsed files, indexed like `sources`.
     pub files: Vec<PolicyFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// `inputs` entries holding variables, not read: the policy may define
+    /// more than was loaded.
+    pub unresolved_inputs: Vec<(String, Span)>,
+    /// For each file, the files its `inputs` name (indexed like `files`).
+    pub inputs: Vec<Vec<FileId>>,
 }
 
 impl LoadedPolicy {
@@ -25,6 +30,38 @@ impl LoadedPolicy {
 
     pub fn warning_count(&self) -> usize {
         self.diagnostics.len() - self.error_count()
+    }
+
+    /// For each file, the files whose policy includes it: itself, and every
+    /// file that names it through `inputs`, transitively. Two files belong to
+    /// one policy when these sets meet; a directory of separate entry points
+    /// (promises.cf, update.cf, …) is not one policy.
+    pub fn policy_roots(&self) -> Vec<Vec<FileId>> {
+        let n = self.files.len();
+        let mut roots: Vec<Vec<FileId>> = (0..n).map(|i| vec![FileId(i as u32)]).collect();
+        for root in 0..n {
+            let mut stack = vec![root];
+            let mut seen = vec![false; n];
+            seen[root] = true;
+            while let Some(file) = stack.pop() {
+                for child in &self.inputs[file] {
+                    let c = child.0 as usize;
+                    if !seen[c] {
+                        seen[c] = true;
+                        roots[c].push(FileId(root as u32));
+                        stack.push(c);
+                    }
+                }
+            }
+        }
+        roots
+    }
+
+    /// Adds diagnostics found after loading, keeping file order.
+    pub fn add_diagnostics(&mut self, more: Vec<Diagnostic>) {
+        self.diagnostics.extend(more);
+        self.diagnostics
+            .sort_by_key(|d| (d.span.file, d.span.start, d.code));
     }
 }
 
@@ -62,20 +99,24 @@ pub fn load(paths: &[PathBuf]) -> Result<LoadedPolicy, LoadError> {
             entry_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             path,
             named_at: None,
+            parent: None,
         })
         .collect();
     while !pending.is_empty() {
         let batch = loader.read_new(std::mem::take(&mut pending));
         let ids: Vec<FileId> = batch.iter().map(|(id, _)| *id).collect();
         let parsed = parse_parallel(&loader.sources, &ids);
-        for (output, (_, entry_dir)) in parsed.into_iter().zip(batch) {
+        for (output, (id, entry_dir)) in parsed.into_iter().zip(batch) {
             // As cf-agent does, relative inputs resolve against the directory
             // of the entry file, whichever file names them.
-            for (input, span) in literal_inputs(&output.file) {
+            let (literal, unresolved) = inputs(&output.file);
+            loader.unresolved_inputs.extend(unresolved);
+            for (input, span) in literal {
                 pending.push(Pending {
                     path: entry_dir.join(input),
                     named_at: Some(span),
                     entry_dir: entry_dir.clone(),
+                    parent: Some(id),
                 });
             }
             loader.diagnostics.extend(output.diagnostics);
@@ -89,6 +130,8 @@ pub fn load(paths: &[PathBuf]) -> Result<LoadedPolicy, LoadError> {
         sources,
         files,
         mut diagnostics,
+        unresolved_inputs,
+        inputs,
         ..
     } = loader;
     diagnostics.sort_by_key(|d| (d.span.file, d.span.start, d.code));
@@ -96,6 +139,8 @@ pub fn load(paths: &[PathBuf]) -> Result<LoadedPolicy, LoadError> {
         sources,
         files,
         diagnostics,
+        unresolved_inputs,
+        inputs,
     })
 }
 
@@ -104,6 +149,8 @@ struct Pending {
     path: PathBuf,
     named_at: Option<Span>,
     entry_dir: PathBuf,
+    /// The file whose `inputs` named it.
+    parent: Option<FileId>,
 }
 
 #[derive(Default)]
@@ -111,10 +158,18 @@ struct Loader {
     sources: SourceMap,
     files: Vec<PolicyFile>,
     diagnostics: Vec<Diagnostic>,
-    seen: HashSet<PathBuf>,
+    unresolved_inputs: Vec<(String, Span)>,
+    inputs: Vec<Vec<FileId>>,
+    seen: HashMap<PathBuf, FileId>,
 }
 
 impl Loader {
+    fn link(&mut self, parent: Option<FileId>, child: FileId) {
+        if let Some(parent) = parent {
+            self.inputs[parent.0 as usize].push(child);
+        }
+    }
+
     /// Reads the files not read yet; returns their ids and entry directories.
     fn read_new(&mut self, pending: Vec<Pending>) -> Vec<(FileId, PathBuf)> {
         let mut ids = Vec::new();
@@ -122,10 +177,12 @@ impl Loader {
             path,
             named_at,
             entry_dir,
+            parent,
         } in pending
         {
             let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if !self.seen.insert(key) {
+            if let Some(&id) = self.seen.get(&key) {
+                self.link(parent, id);
                 continue;
             }
             match std::fs::read(&path) {
@@ -148,7 +205,11 @@ impl Loader {
                             text
                         }
                     };
-                    ids.push((self.sources.add(display_path(&path), text), entry_dir));
+                    let id = self.sources.add(display_path(&path), text);
+                    self.inputs.push(Vec::new());
+                    self.seen.insert(key, id);
+                    self.link(parent, id);
+                    ids.push((id, entry_dir));
                 }
                 Err(error) => {
                     let message = format!("cannot read input file {}: {error}", path.display());
@@ -228,10 +289,13 @@ fn collect_policy_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<(
     Ok(())
 }
 
-/// `inputs` entries of control bodies that are plain file names (no variables:
-/// those are resolved when the policy is evaluated).
-fn literal_inputs(file: &PolicyFile) -> Vec<(String, Span)> {
+/// `inputs` entries of control bodies: plain file names, and the entries
+/// holding variables (resolved when the policy is evaluated).
+type Inputs = Vec<(String, Span)>;
+
+fn inputs(file: &PolicyFile) -> (Inputs, Inputs) {
     let mut out = Vec::new();
+    let mut unresolved = Vec::new();
     for block in &file.blocks {
         let Block::Body(body) = block else { continue };
         let is_control = body.name.name == "control"
@@ -245,15 +309,21 @@ fn literal_inputs(file: &PolicyFile) -> Vec<(String, Span)> {
                     continue;
                 };
                 for item in &list.items {
-                    if let Rval::String(s) = item {
-                        let value = s.value();
-                        if !value.contains(['$', '@']) && !value.is_empty() {
-                            out.push((value.into_owned(), s.span));
+                    match item {
+                        Rval::String(s) => {
+                            let value = s.value();
+                            if value.contains(['$', '@']) {
+                                unresolved.push((value.into_owned(), s.span));
+                            } else if !value.is_empty() {
+                                out.push((value.into_owned(), s.span));
+                            }
                         }
+                        Rval::Variable(v) => unresolved.push((v.text.to_string(), v.span)),
+                        _ => {}
                     }
                 }
             }
         }
     }
-    out
+    (out, unresolved)
 }

@@ -9,7 +9,7 @@ use crate::render::{self, Format};
 #[derive(Args)]
 pub struct LintArgs {
     /// Policy files, or directories to search for *.cf files.
-    #[arg(required_unless_present = "explain")]
+    #[arg(required_unless_present_any = ["explain", "list_rules"])]
     paths: Vec<PathBuf>,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -17,19 +17,42 @@ pub struct LintArgs {
     /// Explain a diagnostic code (e.g. S002) and exit.
     #[arg(long, value_name = "CODE")]
     explain: Option<String>,
+    /// List the lint rules (code, name, whether cf-promises 3.21 catches it) and exit.
+    #[arg(long)]
+    list_rules: bool,
 }
 
 pub fn run(args: LintArgs) -> ExitCode {
     if let Some(code) = args.explain {
         return explain(&code);
     }
-    let policy = match compiler::load(&args.paths) {
+    if args.list_rules {
+        for rule in compiler::lint::rules() {
+            let cf = match rule.cf_promises {
+                compiler::lint::CfPromises::Yes => "yes",
+                compiler::lint::CfPromises::No => "no",
+                compiler::lint::CfPromises::Partly => "partly",
+            };
+            println!(
+                "{}\t{}\t{}\t{}\t{}",
+                rule.code,
+                rule.severity.as_str(),
+                rule.name,
+                cf,
+                rule.summary
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    let mut policy = match compiler::load(&args.paths) {
         Ok(policy) => policy,
         Err(error) => {
             eprintln!("promise-rs lint: {error}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    let semantic = compiler::lint::check(&policy);
+    policy.add_diagnostics(semantic);
     let mut stdout = std::io::stdout().lock();
     if let Err(error) = render::write(&mut stdout, args.format, &policy) {
         eprintln!("promise-rs lint: cannot write output: {error}");
@@ -46,6 +69,10 @@ fn explain(code: &str) -> ExitCode {
     let wanted = code.to_ascii_uppercase();
     if wanted == compiler::load::MISSING_INPUT {
         println!("{wanted}: an `inputs` entry names a file that cannot be read");
+        return ExitCode::SUCCESS;
+    }
+    if let Some(rule) = compiler::lint::rules().iter().find(|r| r.code == wanted) {
+        println!("{} ({}): {}", rule.code, rule.name, rule.summary);
         return ExitCode::SUCCESS;
     }
     match grammar::Code::ALL.iter().find(|c| c.as_str() == wanted) {

@@ -1,0 +1,84 @@
+//! Semantic checks. One rule per file under `rules/`, each with a stable code
+//! and a fixture under `tests/fixtures/lint/` that triggers it.
+
+mod rules;
+mod suggest;
+pub mod walk;
+
+use grammar::{Diagnostic, Severity};
+
+use crate::resolve::Index;
+use crate::LoadedPolicy;
+
+/// Whether cf-promises 3.21 reports the same mistake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CfPromises {
+    Yes,
+    No,
+    Partly,
+}
+
+/// A lint rule: its code, what it catches, and the check itself.
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub cf_promises: CfPromises,
+    /// `None` when another rule's check reports this code (see `rules::ALL`).
+    pub check: Option<fn(&Context, &mut Vec<Diagnostic>)>,
+}
+
+/// What every rule may look at.
+pub struct Context<'a> {
+    pub policy: &'a LoadedPolicy,
+    pub index: Index<'a>,
+    roots: Vec<Vec<grammar::FileId>>,
+}
+
+impl Context<'_> {
+    /// Whether two places are in one policy (see `LoadedPolicy::policy_roots`).
+    pub fn same_policy(&self, a: grammar::Span, b: grammar::Span) -> bool {
+        let (Some(ra), Some(rb)) = (
+            self.roots.get(a.file.0 as usize),
+            self.roots.get(b.file.0 as usize),
+        ) else {
+            return false;
+        };
+        a.file == b.file || ra.iter().any(|r| rb.contains(r))
+    }
+
+    /// Undefined bodies and bundles are only certain when every input was
+    /// found; otherwise the definition may be in a file we could not name.
+    pub fn definitions_complete(&self) -> bool {
+        self.policy.unresolved_inputs.is_empty()
+    }
+
+    /// Severity for "X is not defined": an error when the whole policy was
+    /// loaded, a warning when some inputs could not be resolved.
+    pub fn undefined_severity(&self) -> Severity {
+        if self.definitions_complete() {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
+    }
+}
+
+pub fn rules() -> &'static [Rule] {
+    rules::ALL
+}
+
+/// Runs every rule over a loaded policy.
+pub fn check(policy: &LoadedPolicy) -> Vec<Diagnostic> {
+    let cx = Context {
+        policy,
+        index: Index::build(&policy.files),
+        roots: policy.policy_roots(),
+    };
+    let mut out = Vec::new();
+    for check in rules::ALL.iter().filter_map(|rule| rule.check) {
+        check(&cx, &mut out);
+    }
+    out
+}
