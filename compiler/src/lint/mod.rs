@@ -54,6 +54,15 @@ impl Context<'_> {
         self.policy.unresolved_inputs.is_empty()
     }
 
+    /// A block that failed to parse may hold the definition a reference
+    /// names; "not defined" is then a guess, and is not reported.
+    pub fn has_syntax_errors(&self) -> bool {
+        self.policy
+            .diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.code.starts_with('S'))
+    }
+
     /// Severity for "X is not defined": an error when the whole policy was
     /// loaded, a warning when some inputs could not be resolved.
     pub fn undefined_severity(&self) -> Severity {

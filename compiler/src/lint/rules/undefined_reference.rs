@@ -16,7 +16,21 @@ use crate::lint::Context;
 use crate::resolve::{split_qualified, DEFAULT_NAMESPACE};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let report_undefined = !cx.has_syntax_errors();
     for reference in walk::references(&cx.index) {
+        let defined = match reference.target {
+            Target::Body(body_type) => cx
+                .index
+                .body(reference.namespace, body_type, reference.name)
+                .is_some(),
+            Target::Bundle(_) => cx
+                .index
+                .bundle(reference.namespace, reference.name)
+                .is_some(),
+        };
+        if !defined && !report_undefined {
+            continue;
+        }
         match reference.target {
             Target::Body(body_type) => body(cx, &reference, body_type, out),
             Target::Bundle(_) => bundle(cx, &reference, out),
@@ -129,6 +143,10 @@ fn arity(
     r: &Reference,
     out: &mut Vec<Diagnostic>,
 ) {
+    // "b(x)" written as a string in the bundlesequence: its arguments are text.
+    if r.in_bundlesequence && r.args.is_none() {
+        return;
+    }
     let given = r.args.map_or(0, <[Rval]>::len);
     // A list passed as `@(x)` to a bundle stands for the whole list: one argument.
     if given == params.len() {
