@@ -34,6 +34,7 @@ pub struct Context<'a> {
     pub policy: &'a LoadedPolicy,
     pub index: Index<'a>,
     roots: Vec<Vec<grammar::FileId>>,
+    syntax_errors: bool,
 }
 
 impl Context<'_> {
@@ -57,10 +58,7 @@ impl Context<'_> {
     /// A block that failed to parse may hold the definition a reference
     /// names; "not defined" is then a guess, and is not reported.
     pub fn has_syntax_errors(&self) -> bool {
-        self.policy
-            .diagnostics
-            .iter()
-            .any(|d| d.is_error() && d.code.starts_with('S'))
+        self.syntax_errors
     }
 
     /// Severity for "X is not defined": an error when the whole policy was
@@ -84,6 +82,10 @@ pub fn check(policy: &LoadedPolicy) -> Vec<Diagnostic> {
         policy,
         index: Index::build(&policy.files),
         roots: policy.policy_roots(),
+        syntax_errors: policy
+            .diagnostics
+            .iter()
+            .any(|d| d.is_error() && d.code.starts_with('S')),
     };
     let mut out = Vec::new();
     for check in rules::ALL.iter().filter_map(|rule| rule.check) {

@@ -47,6 +47,7 @@ fn body(cx: &Context, r: &Reference, body_type: &str, out: &mut Vec<Diagnostic>)
             r,
             out,
         ),
+        None if cx.has_syntax_errors() => {}
         None => {
             let candidates = cx.index.body_names(r.namespace, body_type);
             let mut d = Diagnostic::new(
