@@ -61,7 +61,7 @@ fn body(cx: &Context, r: &Reference, body_type: &str, out: &mut Vec<Diagnostic>)
                 r.span,
             )
             .with_label("undefined body");
-            if let Some(help) = other_namespace_help(cx, r, |ns| {
+            if let Some(help) = other_namespace_help(r, |ns| {
                 cx.index
                     .body(ns, body_type, split_qualified(ns, r.name).1)
                     .is_some()
@@ -102,7 +102,7 @@ fn bundle(cx: &Context, r: &Reference, out: &mut Vec<Diagnostic>) {
                 r.span,
             )
             .with_label("undefined bundle");
-            if let Some(help) = other_namespace_help(cx, r, |ns| {
+            if let Some(help) = other_namespace_help(r, |ns| {
                 cx.index.bundle(ns, split_qualified(ns, r.name).1).is_some()
             }) {
                 d = d.with_help(help);
@@ -115,15 +115,10 @@ fn bundle(cx: &Context, r: &Reference, out: &mut Vec<Diagnostic>) {
 }
 
 /// "it is defined in namespace default: write default:name".
-fn other_namespace_help(
-    cx: &Context,
-    r: &Reference,
-    defined_in: impl Fn(&str) -> bool,
-) -> Option<String> {
+fn other_namespace_help(r: &Reference, defined_in: impl Fn(&str) -> bool) -> Option<String> {
     if r.name.contains(':') || r.namespace == DEFAULT_NAMESPACE || !defined_in(DEFAULT_NAMESPACE) {
         return None;
     }
-    let _ = cx;
     Some(format!(
         "it is defined in namespace 'default'; from namespace '{}' write 'default:{}'",
         r.namespace, r.name
