@@ -8,7 +8,7 @@ use compiler::LoadedPolicy;
 use grammar::{Diagnostic, Severity, SourceFile};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
     Short,
@@ -102,6 +102,9 @@ fn json(out: &mut dyn Write, policy: &LoadedPolicy) -> io::Result<()> {
         "errors": policy.error_count(),
         "warnings": policy.warning_count(),
         "files": policy.files.len(),
+        "unresolved_inputs": policy.unresolved_inputs.iter().map(|(text, span)| serde_json::json!({
+            "file": policy.sources.get(span.file).path, "line": span.line, "column": span.column, "input": text,
+        })).collect::<Vec<_>>(),
     });
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)

@@ -2,9 +2,14 @@
 //! `inputs` name), and checks it. The compiler reads policy files and never
 //! touches anything else on the host.
 
+pub mod classes;
+pub mod graph;
+pub mod hard_classes;
+pub mod ir;
 pub mod lint;
 pub mod load;
+pub mod references;
 pub mod resolve;
 pub mod syntax;
 
-pub use load::{load, LoadError, LoadedPolicy};
+pub use load::{load, load_with, LoadError, LoadOptions, LoadedPolicy};

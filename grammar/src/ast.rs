@@ -237,6 +237,21 @@ impl Str {
     pub fn value(&self) -> std::borrow::Cow<'_, str> {
         unescape(&self.raw)
     }
+
+    /// The span of bytes `start..end` of `value` (this string's [`Str::value`]).
+    /// Exact when no escape shifted the text before them; otherwise the whole string.
+    pub fn span_of(&self, start: usize, end: usize, value: &str) -> Span {
+        if self.raw.len() == value.len() && !self.raw[..start].contains('\n') {
+            Span {
+                start: self.span.start + 1 + start as u32,
+                end: self.span.start + 1 + end as u32,
+                column: self.span.column + 1 + start as u32,
+                ..self.span
+            }
+        } else {
+            self.span
+        }
+    }
 }
 
 /// See [`Str::value`].

@@ -27,17 +27,7 @@ pub fn check_string_references(file: &ast::PolicyFile) -> Vec<Diagnostic> {
         }
         let value = s.value();
         for error in interpolation::lex(&value).errors {
-            // Offsets are exact when no escape shifted them; else point at the string.
-            let span = if s.raw.len() == value.len() && !s.raw[..error.start].contains('\n') {
-                Span {
-                    start: s.span.start + 1 + error.start as u32,
-                    end: s.span.start + 1 + error.end as u32,
-                    column: s.span.column + 1 + error.start as u32,
-                    ..s.span
-                }
-            } else {
-                s.span
-            };
+            let span = s.span_of(error.start, error.end, &value);
             out.push(
                 Diagnostic::warning(Code::VariableReference, error.message, span)
                     .with_help("CFEngine keeps a malformed reference as literal text; close it, or write `$(const.dollar)` for a literal '$'"),

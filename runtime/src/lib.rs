@@ -1,2 +1,6 @@
 //! The agent runtime: evaluator, host facts, promise types, outcomes and the
-//! state store. Built in issue 4; nothing is here yet.
+//! state store.
+
+pub mod value;
+
+pub use value::Value;

@@ -58,11 +58,31 @@ pub fn run(args: LintArgs) -> ExitCode {
         eprintln!("promise-rs lint: cannot write output: {error}");
         return ExitCode::from(EXIT_USAGE);
     }
+    if args.format != render::Format::Json {
+        note_unresolved_inputs(&policy);
+    }
     if policy.error_count() > 0 {
         ExitCode::from(EXIT_ERRORS)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Inputs only the running agent can resolve make "not defined" uncertain;
+/// say so, since it changes what the checks could see.
+fn note_unresolved_inputs(policy: &compiler::LoadedPolicy) {
+    let Some((text, span)) = policy.unresolved_inputs.first() else {
+        return;
+    };
+    let file = &policy.sources.get(span.file).path;
+    eprintln!(
+        "note: {} `inputs` entr{} cannot be resolved without running the policy (first: {text} at {file}:{}:{}); \
+         undefined bodies and bundles are reported as warnings, unused and undefined-name checks are skipped",
+        policy.unresolved_inputs.len(),
+        if policy.unresolved_inputs.len() == 1 { "y" } else { "ies" },
+        span.line,
+        span.column
+    );
 }
 
 fn explain(code: &str) -> ExitCode {

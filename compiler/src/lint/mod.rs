@@ -7,6 +7,7 @@ pub mod walk;
 
 use grammar::{Diagnostic, Severity};
 
+use crate::ir::Policy;
 use crate::resolve::Index;
 use crate::LoadedPolicy;
 
@@ -33,6 +34,7 @@ pub struct Rule {
 pub struct Context<'a> {
     pub policy: &'a LoadedPolicy,
     pub index: Index<'a>,
+    pub ir: Policy<'a>,
     roots: Vec<Vec<grammar::FileId>>,
     syntax_errors: bool,
 }
@@ -78,9 +80,11 @@ pub fn rules() -> &'static [Rule] {
 
 /// Runs every rule over a loaded policy.
 pub fn check(policy: &LoadedPolicy) -> Vec<Diagnostic> {
+    let index = Index::build(&policy.files);
     let cx = Context {
         policy,
-        index: Index::build(&policy.files),
+        ir: Policy::build(&index),
+        index,
         roots: policy.policy_roots(),
         syntax_errors: policy
             .diagnostics

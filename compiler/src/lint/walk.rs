@@ -79,7 +79,7 @@ pub struct Reference<'a> {
 
 /// The name and arguments of a value that names a body or bundle; `None` for
 /// values computed at run time (variables, strings with references).
-fn named(rval: &Rval) -> Option<(&str, Option<&[Rval]>, Span)> {
+pub(crate) fn named(rval: &Rval) -> Option<(&str, Option<&[Rval]>, Span)> {
     match rval {
         Rval::Symbol(i) => Some((i.name.as_str(), None, i.span)),
         Rval::Call(call) => match &call.function {

@@ -2,25 +2,31 @@
 //! `ALL`, and a fixture under `tests/fixtures/lint/`.
 
 mod class_expression;
+mod dependency_cycle;
+mod deprecated;
 mod duplicate_definition;
 mod handles;
 mod int_value;
 mod menu_value;
+mod never_runs;
+mod undefined_class;
 mod undefined_function;
 mod undefined_reference;
+mod undefined_variable;
 mod unknown_attribute;
 mod unknown_block_type;
 mod unknown_promise_type;
+mod unused_definition;
 mod value_shape;
 
-use grammar::Severity::Error;
+use grammar::Severity::{Error, Warning};
 
 use super::CfPromises::{No, Partly, Yes};
 use super::Rule;
 
 /// Rules without a check of their own are reported by the check of the rule
 /// they share a walk with (E008, E010, E011, E015 with E007; E012 with E009;
-/// E017 with E016).
+/// E017 with E016; W002 with W001).
 #[rustfmt::skip]
 pub static ALL: &[Rule] = &[
     Rule { code: "E002", name: "unknown_promise_type", severity: Error, summary: "a promise type the bundle type cannot hold", cf_promises: Partly, check: Some(unknown_promise_type::check) },
@@ -39,5 +45,12 @@ pub static ALL: &[Rule] = &[
     Rule { code: "E015", name: "bundlesequence_bundle", severity: Error, summary: "a bundle named in the bundlesequence that does not exist", cf_promises: No, check: None },
     Rule { code: "E016", name: "unknown_handle", severity: Error, summary: "depends_on naming a handle no promise has", cf_promises: No, check: Some(handles::check) },
     Rule { code: "E017", name: "duplicate_handle", severity: Error, summary: "two promises with the same handle", cf_promises: Yes, check: None },
+    Rule { code: "E018", name: "dependency_cycle", severity: Error, summary: "promises whose depends_on chains form a cycle (the cycle is printed)", cf_promises: No, check: Some(dependency_cycle::check) },
     Rule { code: "E019", name: "unknown_block_type", severity: Error, summary: "a bundle or body of a type CFEngine does not have", cf_promises: Partly, check: Some(unknown_block_type::check) },
+    Rule { code: "W001", name: "unused_body", severity: Warning, summary: "a body no promise or body refers to", cf_promises: No, check: Some(unused_definition::check) },
+    Rule { code: "W002", name: "unused_bundle", severity: Warning, summary: "a bundle neither in the bundlesequence nor called", cf_promises: No, check: None },
+    Rule { code: "W003", name: "deprecated", severity: Warning, summary: "an attribute or function CFEngine 3.21 marks deprecated", cf_promises: No, check: Some(deprecated::check) },
+    Rule { code: "W004", name: "undefined_variable", severity: Warning, summary: "a variable read but defined nowhere in scope", cf_promises: No, check: Some(undefined_variable::check) },
+    Rule { code: "W005", name: "undefined_class", severity: Warning, summary: "a class tested but defined by no promise, body or hard class pattern", cf_promises: No, check: Some(undefined_class::check) },
+    Rule { code: "W006", name: "never_runs", severity: Warning, summary: "a promise whose guard, if or unless can never let it run", cf_promises: No, check: Some(never_runs::check) },
 ];

@@ -2,8 +2,13 @@
 //! and, transitively, the files named by `inputs` in `body common control`
 //! and `body file control`.
 
+mod statics;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+use statics::StaticVars;
+pub use statics::SysDirs;
 
 use grammar::ast::{Block, PolicyFile, Rval};
 use grammar::{Diagnostic, FileId, ParseOutput, Severity, SourceMap, Span};
@@ -74,8 +79,30 @@ pub enum LoadError {
     },
 }
 
+/// What the loader needs to know about the agent it loads for.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// `sys.workdir` and the directories under it that `inputs` may name.
+    pub sys: SysDirs,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            sys: SysDirs {
+                workdir: PathBuf::from("/var/lib/promise-rs"),
+            },
+        }
+    }
+}
+
 /// Loads `paths` (files or directories) and everything their `inputs` name.
 pub fn load(paths: &[PathBuf]) -> Result<LoadedPolicy, LoadError> {
+    load_with(paths, &LoadOptions::default())
+}
+
+/// [`load`] for an agent whose directories `options` gives.
+pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<LoadedPolicy, LoadError> {
     let mut initial = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|source| LoadError::Unreadable {
@@ -99,41 +126,63 @@ pub fn load(paths: &[PathBuf]) -> Result<LoadedPolicy, LoadError> {
             entry_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             path,
             named_at: None,
+            optional: false,
             parent: None,
         })
         .collect();
-    while !pending.is_empty() {
-        let batch = loader.read_new(std::mem::take(&mut pending));
-        let ids: Vec<FileId> = batch.iter().map(|(id, _)| *id).collect();
-        let parsed = parse_parallel(&loader.sources, &ids);
-        for (output, (id, entry_dir)) in parsed.into_iter().zip(batch) {
-            // As cf-agent does, relative inputs resolve against the directory
-            // of the entry file, whichever file names them.
-            let (literal, unresolved) = inputs(&output.file);
-            loader.unresolved_inputs.extend(unresolved);
-            for (input, span) in literal {
-                pending.push(Pending {
-                    path: entry_dir.join(input),
-                    named_at: Some(span),
-                    entry_dir: entry_dir.clone(),
-                    parent: Some(id),
-                });
+    loop {
+        while !pending.is_empty() {
+            let batch = loader.read_new(std::mem::take(&mut pending));
+            let ids: Vec<FileId> = batch.iter().map(|(id, _)| *id).collect();
+            let parsed = parse_parallel(&loader.sources, &ids);
+            for (output, (id, entry_dir)) in parsed.into_iter().zip(batch) {
+                // As cf-agent does, relative inputs resolve against the directory
+                // of the entry file, whichever file names them.
+                let (literal, unresolved) = inputs(&output.file);
+                loader
+                    .unresolved
+                    .extend(unresolved.into_iter().map(|(rval, text, span)| Unresolved {
+                        rval,
+                        text,
+                        span,
+                        entry_dir: entry_dir.clone(),
+                        file: id,
+                    }));
+                for (input, span) in literal {
+                    pending.push(Pending {
+                        path: entry_dir.join(input),
+                        named_at: Some(span),
+                        optional: false,
+                        entry_dir: entry_dir.clone(),
+                        parent: Some(id),
+                    });
+                }
+                loader.diagnostics.extend(output.diagnostics);
+                loader
+                    .diagnostics
+                    .extend(grammar::check_string_references(&output.file));
+                loader.files.push(output.file);
             }
-            loader.diagnostics.extend(output.diagnostics);
-            loader
-                .diagnostics
-                .extend(grammar::check_string_references(&output.file));
-            loader.files.push(output.file);
+        }
+        pending = loader.resolve_variable_inputs(&options.sys);
+        if pending.is_empty() {
+            break;
         }
     }
     let Loader {
         sources,
         files,
         mut diagnostics,
-        unresolved_inputs,
+        unresolved,
+        unreadable,
         inputs,
         ..
     } = loader;
+    let unresolved_inputs = unresolved
+        .into_iter()
+        .map(|u| (u.text, u.span))
+        .chain(unreadable)
+        .collect();
     diagnostics.sort_by_key(|d| (d.span.file, d.span.start, d.code));
     Ok(LoadedPolicy {
         sources,
@@ -148,22 +197,64 @@ pub fn load(paths: &[PathBuf]) -> Result<LoadedPolicy, LoadError> {
 struct Pending {
     path: PathBuf,
     named_at: Option<Span>,
+    /// Named through variables whose value lint chose among several
+    /// (class-guarded) ones: a missing file is not an error, only a file
+    /// lint could not see.
+    optional: bool,
     entry_dir: PathBuf,
     /// The file whose `inputs` named it.
     parent: Option<FileId>,
+}
+
+/// An `inputs` entry holding variables, not resolved yet.
+struct Unresolved {
+    rval: Rval,
+    text: String,
+    span: Span,
+    entry_dir: PathBuf,
+    file: FileId,
 }
 
 #[derive(Default)]
 struct Loader {
     sources: SourceMap,
     files: Vec<PolicyFile>,
+    /// The directory of each file, for `this.promise_dirname`.
+    dirs: Vec<PathBuf>,
     diagnostics: Vec<Diagnostic>,
-    unresolved_inputs: Vec<(String, Span)>,
+    unresolved: Vec<Unresolved>,
+    /// Files named through variables that could not be read.
+    unreadable: Vec<(String, Span)>,
     inputs: Vec<Vec<FileId>>,
     seen: HashMap<PathBuf, FileId>,
 }
 
 impl Loader {
+    /// The files that the `inputs` entries holding variables name, for the
+    /// entries whose variables are known from the files loaded so far.
+    fn resolve_variable_inputs(&mut self, sys: &SysDirs) -> Vec<Pending> {
+        let statics = StaticVars::collect(&self.files, &self.dirs, sys);
+        let mut pending = Vec::new();
+        let mut still = Vec::new();
+        for entry in std::mem::take(&mut self.unresolved) {
+            let dir = &self.dirs[entry.file.0 as usize];
+            match statics.entry(&entry.rval, dir) {
+                Some(values) => pending.extend(values.into_iter().filter(|v| !v.is_empty()).map(
+                    |v| Pending {
+                        path: entry.entry_dir.join(v),
+                        named_at: Some(entry.span),
+                        optional: true,
+                        entry_dir: entry.entry_dir.clone(),
+                        parent: Some(entry.file),
+                    },
+                )),
+                None => still.push(entry),
+            }
+        }
+        self.unresolved = still;
+        pending
+    }
+
     fn link(&mut self, parent: Option<FileId>, child: FileId) {
         if let Some(parent) = parent {
             self.inputs[parent.0 as usize].push(child);
@@ -176,6 +267,7 @@ impl Loader {
         for Pending {
             path,
             named_at,
+            optional,
             entry_dir,
             parent,
         } in pending
@@ -207,9 +299,15 @@ impl Loader {
                     };
                     let id = self.sources.add(display_path(&path), text);
                     self.inputs.push(Vec::new());
+                    self.dirs
+                        .push(path.parent().map(Path::to_path_buf).unwrap_or_default());
                     self.seen.insert(key, id);
                     self.link(parent, id);
                     ids.push((id, entry_dir));
+                }
+                Err(_) if optional => {
+                    let span = named_at.unwrap_or_default();
+                    self.unreadable.push((path.display().to_string(), span));
                 }
                 Err(error) => {
                     let message = format!("cannot read input file {}: {error}", path.display());
@@ -290,10 +388,11 @@ fn collect_policy_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<(
 }
 
 /// `inputs` entries of control bodies: plain file names, and the entries
-/// holding variables (resolved when the policy is evaluated).
-type Inputs = Vec<(String, Span)>;
+/// holding variables (value, text, span).
+type LiteralInputs = Vec<(String, Span)>;
+type VariableInputs = Vec<(Rval, String, Span)>;
 
-fn inputs(file: &PolicyFile) -> (Inputs, Inputs) {
+fn inputs(file: &PolicyFile) -> (LiteralInputs, VariableInputs) {
     let mut out = Vec::new();
     let mut unresolved = Vec::new();
     for block in &file.blocks {
@@ -313,12 +412,14 @@ fn inputs(file: &PolicyFile) -> (Inputs, Inputs) {
                         Rval::String(s) => {
                             let value = s.value();
                             if value.contains(['$', '@']) {
-                                unresolved.push((value.into_owned(), s.span));
+                                unresolved.push((item.clone(), value.into_owned(), s.span));
                             } else if !value.is_empty() {
                                 out.push((value.into_owned(), s.span));
                             }
                         }
-                        Rval::Variable(v) => unresolved.push((v.text.to_string(), v.span)),
+                        Rval::Variable(v) => {
+                            unresolved.push((item.clone(), v.text.to_string(), v.span))
+                        }
                         _ => {}
                     }
                 }
