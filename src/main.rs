@@ -3,6 +3,7 @@
 
 mod commands;
 mod render;
+mod workdir;
 
 use std::process::ExitCode;
 
@@ -30,6 +31,8 @@ enum Command {
     Lint(commands::lint::LintArgs),
     /// Parse one file and print its syntax tree.
     Parse(commands::parse::ParseArgs),
+    /// Print the promise dependency graph (Graphviz dot or JSON).
+    Graph(commands::graph::GraphArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +40,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Lint(args) => commands::lint::run(args),
         Command::Parse(args) => commands::parse::run(args),
+        Command::Graph(args) => commands::graph::run(args),
     }
 }

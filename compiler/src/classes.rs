@@ -53,6 +53,11 @@ impl NamePattern {
         Some(NamePattern { pieces })
     }
 
+    /// No literal piece: matches any name.
+    pub fn is_wildcard(&self) -> bool {
+        self.pieces.iter().all(String::is_empty)
+    }
+
     pub fn matches(&self, name: &str) -> bool {
         let (first, rest) = match self.pieces.split_first() {
             Some(split) => split,
@@ -101,14 +106,17 @@ impl ClassDefinitions {
         defs
     }
 
-    /// The promises that may define `class`.
+    /// The promises that may define `class`, by its name or by a pattern
+    /// with at least one literal piece. A name that is all variable
+    /// (`"$(c)" expression => …`) could be any class; it counts for
+    /// [`ClassDefinitions::may_define`] but is nobody's producer.
     pub fn producers(&self, class: &str) -> Vec<PromiseId> {
         let class = class.rsplit(':').next().unwrap_or(class);
         let mut out: Vec<PromiseId> = self.names.get(class).cloned().unwrap_or_default();
         out.extend(
             self.patterns
                 .iter()
-                .filter(|(p, _)| p.matches(class))
+                .filter(|(p, _)| !p.is_wildcard() && p.matches(class))
                 .map(|(_, id)| *id),
         );
         out
@@ -120,7 +128,9 @@ impl ClassDefinitions {
     }
 
     pub fn may_define(&self, class: &str) -> bool {
-        !self.modules.is_empty() || !self.producers(class).is_empty()
+        !self.modules.is_empty()
+            || !self.producers(class).is_empty()
+            || self.patterns.iter().any(|(p, _)| p.is_wildcard())
     }
 
     fn add(&mut self, value: &str, by: PromiseId) {

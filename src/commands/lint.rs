@@ -20,6 +20,10 @@ pub struct LintArgs {
     /// List the lint rules (code, name, whether cf-promises 3.21 catches it) and exit.
     #[arg(long)]
     list_rules: bool,
+    /// The agent's work directory, for `$(sys.libdir)`-style inputs
+    /// (default: PROMISE_WORKDIR, else /var/lib/promise-rs as root, ~/.promise-rs otherwise).
+    #[arg(long)]
+    workdir: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: LintArgs) -> ExitCode {
@@ -44,7 +48,8 @@ pub fn run(args: LintArgs) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let mut policy = match compiler::load(&args.paths) {
+    let options = crate::workdir::load_options(args.workdir.clone());
+    let mut policy = match compiler::load_with(&args.paths, &options) {
         Ok(policy) => policy,
         Err(error) => {
             eprintln!("promise-rs lint: {error}");
