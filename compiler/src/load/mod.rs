@@ -3,6 +3,7 @@
 //! and `body file control`.
 
 mod statics;
+pub mod stdlib;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -119,7 +120,10 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<LoadedPolic
         }
     }
 
-    let mut loader = Loader::default();
+    let mut loader = Loader {
+        libdir: options.sys.libdir(),
+        ..Loader::default()
+    };
     let mut pending: Vec<Pending> = initial
         .into_iter()
         .map(|path| Pending {
@@ -217,6 +221,9 @@ struct Unresolved {
 
 #[derive(Default)]
 struct Loader {
+    /// `sys.libdir`: files under it that are not on disk come from the
+    /// built-in standard library.
+    libdir: PathBuf,
     sources: SourceMap,
     files: Vec<PolicyFile>,
     /// The directory of each file, for `this.promise_dirname`.
@@ -277,7 +284,12 @@ impl Loader {
                 self.link(parent, id);
                 continue;
             }
-            match std::fs::read(&path) {
+            let read = std::fs::read(&path).or_else(|error| {
+                stdlib::embedded(&path, &self.libdir)
+                    .map(|text| text.as_bytes().to_vec())
+                    .ok_or(error)
+            });
+            match read {
                 Ok(bytes) => {
                     let text = match String::from_utf8(bytes) {
                         Ok(text) => text,

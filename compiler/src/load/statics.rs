@@ -20,6 +20,10 @@ pub struct SysDirs {
 }
 
 impl SysDirs {
+    pub fn libdir(&self) -> PathBuf {
+        self.workdir.join("inputs/lib")
+    }
+
     fn get(&self, name: &str) -> Option<String> {
         let dir = |sub: &str| self.workdir.join(sub).display().to_string();
         Some(match name {
