@@ -1,6 +1,7 @@
 //! Which classes a policy can define (producers) and which it tests
 //! (consumers), for the graph and the class lint rules.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use grammar::ast::{Guard, Rval, Str};
@@ -128,9 +129,10 @@ impl ClassDefinitions {
     }
 
     pub fn may_define(&self, class: &str) -> bool {
+        let class = class.rsplit(':').next().unwrap_or(class);
         !self.modules.is_empty()
-            || !self.producers(class).is_empty()
-            || self.patterns.iter().any(|(p, _)| p.is_wildcard())
+            || self.names.contains_key(class)
+            || self.patterns.iter().any(|(p, _)| p.matches(class))
     }
 
     fn add(&mut self, value: &str, by: PromiseId) {
@@ -272,10 +274,10 @@ pub struct ClassUse {
 /// The class expressions that decide whether a promise runs: its section
 /// guard, `if`/`ifvarclass`/`unless`, and for `classes` promises the
 /// expressions it combines. Expressions holding variables are left out.
-pub fn conditions<'p>(promise: &'p Promise) -> Vec<(ClassExpr, Span, &'p str)> {
+pub fn conditions<'p>(promise: &'p Promise) -> Vec<(Cow<'p, ClassExpr>, Span, &'p str)> {
     let mut out = Vec::new();
     if let Some(Guard::Class { expr, span, .. }) = promise.guard {
-        out.push((expr.clone(), *span, "guard"));
+        out.push((Cow::Borrowed(expr), *span, "guard"));
     }
     for c in &promise.constraints {
         let attribute = c.ast.lval.name.as_str();
@@ -290,7 +292,7 @@ pub fn conditions<'p>(promise: &'p Promise) -> Vec<(ClassExpr, Span, &'p str)> {
                 continue;
             }
             if let Ok((expr, _)) = class_expr::parse_as_cfengine(&s.raw) {
-                out.push((expr, s.span, attribute));
+                out.push((Cow::Owned(expr), s.span, attribute));
             }
         }
     }

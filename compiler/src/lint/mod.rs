@@ -5,6 +5,8 @@ mod rules;
 mod suggest;
 pub mod walk;
 
+use std::cell::OnceCell;
+
 use grammar::{Diagnostic, Severity};
 
 use crate::ir::Policy;
@@ -37,6 +39,35 @@ pub struct Context<'a> {
     pub ir: Policy<'a>,
     roots: Vec<Vec<grammar::FileId>>,
     syntax_errors: bool,
+    // The walks several rules share, made once.
+    sites: OnceCell<Vec<walk::PromiseSite<'a>>>,
+    typed: OnceCell<Vec<walk::TypedConstraint<'a>>>,
+    calls: OnceCell<Vec<&'a grammar::ast::Call>>,
+    class_definitions: OnceCell<crate::classes::ClassDefinitions>,
+}
+
+impl<'a> Context<'a> {
+    /// Every promise with its context.
+    pub fn promises(&self) -> &[walk::PromiseSite<'a>] {
+        self.sites.get_or_init(|| walk::promises(&self.index))
+    }
+
+    /// Every constraint whose attribute the syntax tables know.
+    pub fn typed_constraints(&self) -> &[walk::TypedConstraint<'a>] {
+        self.typed
+            .get_or_init(|| walk::typed_constraints(&self.index))
+    }
+
+    /// What may define each class.
+    pub fn class_definitions(&self) -> &crate::classes::ClassDefinitions {
+        self.class_definitions
+            .get_or_init(|| crate::classes::ClassDefinitions::collect(&self.ir))
+    }
+
+    /// Every function call.
+    pub fn function_calls(&self) -> &[&'a grammar::ast::Call] {
+        self.calls.get_or_init(|| walk::function_calls(&self.index))
+    }
 }
 
 impl Context<'_> {
@@ -86,6 +117,10 @@ pub fn check(policy: &LoadedPolicy) -> Vec<Diagnostic> {
         ir: Policy::build(&index),
         index,
         roots: policy.policy_roots(),
+        sites: OnceCell::new(),
+        typed: OnceCell::new(),
+        calls: OnceCell::new(),
+        class_definitions: OnceCell::new(),
         syntax_errors: policy
             .diagnostics
             .iter()

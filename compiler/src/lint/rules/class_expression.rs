@@ -6,12 +6,11 @@
 use grammar::ast::Rval;
 use grammar::{class_expr, Diagnostic, Severity, Span};
 
-use crate::lint::walk;
 use crate::lint::Context;
 use crate::syntax::Kind;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for t in walk::typed_constraints(&cx.index) {
+    for t in cx.typed_constraints() {
         let is_condition = matches!(t.attribute.name, "if" | "unless" | "ifvarclass");
         match (&t.constraint.rval, t.attribute.kind) {
             (Rval::String(s), Kind::Context) => expression(&s.raw, s.span, out),
@@ -26,7 +25,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             _ => {}
         }
     }
-    for site in walk::promises(&cx.index) {
+    for site in cx.promises() {
         if let Some(grammar::ast::Guard::Variable { string, .. }) = site.guard {
             expression(&string.raw, string.span, out);
         }

@@ -5,12 +5,11 @@
 
 use grammar::{Diagnostic, Severity};
 
-use crate::lint::walk;
 use crate::lint::Context;
 use crate::syntax::{self, Status};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for t in walk::typed_constraints(&cx.index) {
+    for t in cx.typed_constraints() {
         if t.attribute.status == Status::Deprecated {
             out.push(
                 Diagnostic::new(
@@ -24,7 +23,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for call in walk::function_calls(&cx.index) {
+    for call in cx.function_calls() {
         let name = call.function.text();
         let Some(function) = syntax::function(name) else {
             continue;

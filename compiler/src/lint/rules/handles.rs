@@ -7,14 +7,13 @@ use grammar::ast::Rval;
 use grammar::{Diagnostic, Severity, Span};
 
 use crate::lint::suggest::did_you_mean;
-use crate::lint::walk;
 use crate::lint::Context;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let sites = walk::promises(&cx.index);
+    let sites = cx.promises();
     let mut handles: HashMap<&str, Vec<Span>> = HashMap::new();
     let mut dynamic_handles = false;
-    for site in &sites {
+    for site in sites {
         for c in site
             .promise
             .constraints
@@ -51,7 +50,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if dynamic_handles {
         return;
     }
-    for site in &sites {
+    for site in sites {
         for c in site
             .promise
             .constraints

@@ -7,12 +7,11 @@
 use grammar::ast::{Constraint, Rval};
 use grammar::{Diagnostic, Severity};
 
-use crate::lint::walk;
 use crate::lint::Context;
 use crate::syntax::{Attribute, Kind};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for t in walk::typed_constraints(&cx.index) {
+    for t in cx.typed_constraints() {
         check_int(t.constraint, t.attribute, out);
     }
 }

@@ -6,12 +6,11 @@ use grammar::ast::{Constraint, Rval};
 use grammar::{Diagnostic, Severity};
 
 use crate::lint::suggest::did_you_mean;
-use crate::lint::walk;
 use crate::lint::Context;
 use crate::syntax::{Attribute, Kind};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for t in walk::typed_constraints(&cx.index) {
+    for t in cx.typed_constraints() {
         check_menu(t.constraint, t.attribute, out);
     }
 }

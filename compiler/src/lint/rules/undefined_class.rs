@@ -9,11 +9,11 @@
 //! and is reported too: define it as a hard class pattern's exception by
 //! testing the canonified host name with `classmatch`, or ignore the warning.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use grammar::{Diagnostic, Severity};
 
-use crate::classes::{self, ClassDefinitions};
+use crate::classes;
 use crate::hard_classes;
 use crate::lint::suggest::did_you_mean;
 use crate::lint::Context;
@@ -22,20 +22,26 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if !cx.definitions_complete() || cx.has_syntax_errors() {
         return;
     }
-    let definitions = ClassDefinitions::collect(&cx.ir);
+    let definitions = cx.class_definitions();
     if !definitions.modules.is_empty() {
         return;
     }
     let known = definitions.names();
     // A guard is shared by the promises under it: report each place once.
     let mut reported = HashSet::new();
+    let mut defined: HashMap<String, bool> = HashMap::new();
     for promise in &cx.ir.promises {
         for class in classes::uses(promise) {
             let name = class.name.as_str();
-            if hard_classes::is_possible(name)
-                || definitions.may_define(name)
-                || !reported.insert(class.span)
-            {
+            let is_defined = match defined.get(name) {
+                Some(&known) => known,
+                None => {
+                    let known = hard_classes::is_possible(name) || definitions.may_define(name);
+                    defined.insert(class.name.clone(), known);
+                    known
+                }
+            };
+            if is_defined || !reported.insert(class.span) {
                 continue;
             }
             out.push(

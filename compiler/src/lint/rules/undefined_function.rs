@@ -6,12 +6,11 @@ use grammar::ast::{Callee, Rval};
 use grammar::{Diagnostic, Severity};
 
 use crate::lint::suggest::did_you_mean;
-use crate::lint::walk;
 use crate::lint::Context;
 use crate::syntax;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for call in walk::function_calls(&cx.index) {
+    for call in cx.function_calls() {
         {
             let Callee::Name(name) = &call.function else {
                 continue;

@@ -13,7 +13,6 @@ use std::collections::{HashMap, HashSet};
 use grammar::ast::Rval;
 use grammar::{Diagnostic, Severity};
 
-use crate::classes::ClassDefinitions;
 use crate::ir::{BundleId, Policy, Promise};
 use crate::lint::suggest::did_you_mean;
 use crate::lint::Context;
@@ -133,7 +132,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let definitions = Definitions::collect(&cx.ir);
-    let modules = !ClassDefinitions::collect(&cx.ir).modules.is_empty();
+    let modules = !cx.class_definitions().modules.is_empty();
     for promise in &cx.ir.promises {
         let mut seen = HashSet::new();
         let tested = tested_with_isvariable(promise);

@@ -13,7 +13,7 @@ use crate::lint::Context;
 use crate::syntax::{self, Attribute};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for site in walk::promises(&cx.index) {
+    for site in cx.promises() {
         let Some(promise_type) = syntax::promise_type(site.promise_type) else {
             continue;
         };

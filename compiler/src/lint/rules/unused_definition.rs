@@ -97,7 +97,7 @@ fn in_library(cx: &Context, span: grammar::Span) -> bool {
 /// one of them is computed at run time, so any bundle may be found.
 fn bundlesmatching_patterns(cx: &Context) -> Option<Vec<regex::Regex>> {
     let mut out = Vec::new();
-    for call in crate::lint::walk::function_calls(&cx.index) {
+    for call in cx.function_calls() {
         if call.function.text() != "bundlesmatching" {
             continue;
         }
@@ -176,7 +176,21 @@ fn used(cx: &Context) -> (HashSet<BodyId>, HashSet<BundleId>) {
     // Names written where only run time can tell ("$(b)" strings, function
     // arguments such as `callstack`) cannot be followed; any bundle or body
     // named in any string counts as used.
-    let mentioned = mentioned_names(cx);
+    let unused: HashSet<&str> = cx
+        .ir
+        .bodies
+        .iter()
+        .filter(|b| !bodies.contains(&b.id))
+        .map(|b| b.name())
+        .chain(
+            cx.ir
+                .bundles
+                .iter()
+                .filter(|b| !bundles.contains(&b.id))
+                .map(|b| b.name()),
+        )
+        .collect();
+    let mentioned = mentioned_names(cx, &unused);
     for body in &cx.ir.bodies {
         if mentioned.contains(body.name()) {
             bodies.insert(body.id);
@@ -190,17 +204,21 @@ fn used(cx: &Context) -> (HashSet<BodyId>, HashSet<BundleId>) {
     (bodies, bundles)
 }
 
-/// Every word of every string: a bundle or body named in a string may be
-/// called through a variable (`usebundle => "$(b)"` with `b` from a list).
-fn mentioned_names(cx: &Context) -> HashSet<String> {
+/// Which of `names` appear as a word of some string: a bundle or body named
+/// in a string may be called through a variable (`usebundle => "$(b)"` with
+/// `b` from a list).
+fn mentioned_names(cx: &Context, names: &HashSet<&str>) -> HashSet<String> {
     let mut out = HashSet::new();
+    if names.is_empty() {
+        return out;
+    }
     for file in &cx.policy.files {
         grammar::visit::for_each_string(file, &mut |s| {
             for word in s
                 .raw
                 .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             {
-                if !word.is_empty() && !out.contains(word) {
+                if names.contains(word) && !out.contains(word) {
                     out.insert(word.to_string());
                 }
             }

@@ -9,12 +9,11 @@
 use grammar::ast::{Constraint, Rval};
 use grammar::{Diagnostic, Severity};
 
-use crate::lint::walk;
 use crate::lint::Context;
 use crate::syntax::{Attribute, Kind, Visibility};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for t in walk::typed_constraints(&cx.index) {
+    for t in cx.typed_constraints() {
         // cf-promises takes one string for a list only on global attributes
         // (`depends_on => "h"`, `meta => "x"`); elsewhere it is an error.
         let scalar_is_wrong =
