@@ -1,6 +1,7 @@
 //! The compiler's syntax tables against CFEngine's own description of its
-//! syntax (`cf-promises --syntax-description json`, kept beside the repository
-//! in shared/). Any difference fails, unless listed in DELIBERATE.
+//! syntax: what the installed `cf-promises --syntax-description json` prints
+//! (the same document is kept beside the repository in shared/, used when
+//! cf-promises is missing). Any difference fails, unless listed in DELIBERATE.
 
 mod common;
 
@@ -11,14 +12,38 @@ use serde_json::Value;
 const DELIBERATE: &[&str] = &[];
 
 fn cfengine_syntax() -> Option<Value> {
+    if let Some(text) = from_cf_promises() {
+        return Some(serde_json::from_str(&text).expect("valid JSON"));
+    }
     let path = common::repo().join("../shared/cfengine-3.21-syntax.json");
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(serde_json::from_str(&text).expect("valid JSON")),
         Err(_) => {
-            common::skip("syntax_table", &format!("{} is missing", path.display()));
+            common::skip(
+                "syntax_table",
+                &format!(
+                    "cf-promises is not installed and {} is missing",
+                    path.display()
+                ),
+            );
             None
         }
     }
+}
+
+/// `cf-promises --syntax-description json`, run in a workdir of its own.
+fn from_cf_promises() -> Option<String> {
+    let cf_promises = common::cf_promises()?;
+    let workdir = common::tempdir("syntax-description");
+    let out = std::process::Command::new(cf_promises)
+        .args(["--syntax-description", "json"])
+        .env("CFENGINE_TEST_OVERRIDE_WORKDIR", &workdir)
+        .output()
+        .ok()?;
+    let _ = std::fs::remove_dir_all(&workdir);
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn compare_attributes(owner: &str, ours: &[Attribute], theirs: &Value, diffs: &mut Vec<String>) {
