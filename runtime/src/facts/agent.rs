@@ -4,6 +4,10 @@
 
 use std::collections::BTreeMap;
 
+// The build features cf-agent 3.21 advertises as `feature_*` classes are the
+// ones `@if feature(…)` knows: one list, in the grammar crate.
+use grammar::macros::FEATURES;
+
 use super::canonify::{canonify, underscore_prefixes};
 use super::HostFacts;
 use crate::value::Value;
@@ -14,21 +18,6 @@ pub const CFENGINE_VERSION: &str = "3.21.0";
 /// `sys.cf_version_release`: the package build number of that release.
 const CFENGINE_RELEASE: &str = "1";
 
-/// The build features cf-agent 3.21 advertises as `feature_*` classes
-/// (those of Debian's package: with YAML and XML support, without curl).
-/// A policy tests these before using e.g. `readyaml()`, so the list must
-/// only name what this runtime supports.
-const FEATURES: [&str; 9] = [
-    "yaml",
-    "xml",
-    "tls_1_0",
-    "tls_1_1",
-    "tls_1_2",
-    "tls_1_3",
-    "def_json_preparse",
-    "host_specific_data_load",
-    "copyfrom_restrict_keys",
-];
 
 /// `any`, `cfengine`, `cfengine_3`, `cfengine_3_21`, `cfengine_3_21_0`
 /// and `feature`, `feature_yaml`, `feature_tls`, `feature_tls_1` ...
