@@ -90,7 +90,7 @@ const PATTERNS: &[&str] = &[
     r"^(linux|debian|ubuntu|redhat|rhel|centos|fedora|suse|sles|opensuse|SuSE|SUSE|gentoo|slackware|archlinux|arch|alpinelinux|alpine|mandrake|mandriva|mageia|amazon_linux|oracle|oraclelinux|scientific|coreos|termux|android|aix|hpux|solaris|sunos|freebsd|netbsd|openbsd|dragonfly|darwin|macos|macosx|windows|cygwin|mingw|qnx|manjaro|mint|raspbian|devuan|kali|almalinux|rocky|rockylinux|springdale|clearos|pardus|vxworks|sles_sap)(_\w+)?$",
     r"^(x86_64|i[3-6]86|ia64|aarch64|arm\w*|ppc\w*|powerpc\w*|s390\w*|sparc\w*|sun4\w*|mips\w*|riscv\w*|amd64)$",
     r"^compiled_on_\w+$",
-    r"^(GMT_)?(Hr\d{1,2}(_Q[1-4])?|Min\d{1,2}(_\d{1,2})?|Day\d{1,2}|Yr\d{4}|Lcycle_\d|Q[1-4]|Morning|Afternoon|Evening|Night|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)$",
+    r"^(GMT_)?(Hr\d{1,2}(_Q[1-4])?|Min\d{1,2}(_\d{1,2})?|Day\d{1,2}|Yr\d{4}|Lcycle_\d|Q[1-4])$",
     r"^ipv4_\w+$",
     r"^ipv6_\w+$",
     r"^\d+(_\d+){0,3}$",
@@ -109,6 +109,35 @@ const PATTERNS: &[&str] = &[
     r"^(agent|common|monitor|server|executor)$",
 ];
 
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Indexed as `struct tm` counts weekdays: 0 is Sunday.
+pub const WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+
+/// Six-hour shifts, starting at midnight.
+pub const SHIFTS: [&str; 4] = ["Night", "Morning", "Afternoon", "Evening"];
+
 fn set() -> &'static RegexSet {
     static SET: OnceLock<RegexSet> = OnceLock::new();
     SET.get_or_init(|| RegexSet::new(PATTERNS).unwrap_or_else(|_| RegexSet::empty()))
@@ -120,7 +149,12 @@ fn set() -> &'static RegexSet {
 /// cannot be told apart from user classes and count as not hard.
 pub fn is_possible(name: &str) -> bool {
     let name = name.rsplit(':').next().unwrap_or(name);
-    FIXED.contains(&name) || set().is_match(name)
+    let local = name.strip_prefix("GMT_").unwrap_or(name);
+    FIXED.contains(&name)
+        || [&MONTHS[..], &WEEKDAYS[..], &SHIFTS[..]]
+            .iter()
+            .any(|names| names.contains(&local))
+        || set().is_match(name)
 }
 
 #[cfg(test)]

@@ -18,7 +18,6 @@ pub const CFENGINE_VERSION: &str = "3.21.0";
 /// `sys.cf_version_release`: the package build number of that release.
 const CFENGINE_RELEASE: &str = "1";
 
-
 /// `any`, `cfengine`, `cfengine_3`, `cfengine_3_21`, `cfengine_3_21_0`
 /// and `feature`, `feature_yaml`, `feature_tls`, `feature_tls_1` ...
 pub(super) fn builtin_classes(facts: &mut HostFacts) {

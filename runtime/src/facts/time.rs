@@ -1,38 +1,11 @@
 //! Time classes (`Hr14`, `Min35_40`, `Wednesday`, `GMT_Q3` ...) and the
 //! `sys.date`, `sys.cdate`, `sys.systime`, `sys.sysday` variables.
 
+use compiler::hard_classes::{MONTHS, SHIFTS, WEEKDAYS};
+
 use super::canonify::canonify;
 use super::HostFacts;
 use crate::value::Value;
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// Indexed by `weekday` (0 = Sunday), as `struct tm` counts.
-const WEEKDAYS: [&str; 7] = [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-];
-
-/// Six-hour shifts, starting at midnight.
-const SHIFTS: [&str; 4] = ["Night", "Morning", "Afternoon", "Evening"];
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
