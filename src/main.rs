@@ -33,6 +33,8 @@ enum Command {
     Parse(commands::parse::ParseArgs),
     /// Print the promise dependency graph (Graphviz dot or JSON).
     Graph(commands::graph::GraphArgs),
+    /// Evaluate a policy and converge the host, like cf-agent.
+    Run(commands::run::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,5 +43,6 @@ fn main() -> ExitCode {
         Command::Lint(args) => commands::lint::run(args),
         Command::Parse(args) => commands::parse::run(args),
         Command::Graph(args) => commands::graph::run(args),
+        Command::Run(args) => commands::run::run(args),
     }
 }

@@ -1,7 +1,13 @@
 //! The agent runtime: evaluator, host facts, promise types, outcomes and the
 //! state store.
 
+pub mod eval;
 pub mod facts;
+pub mod functions;
+pub mod outcome;
+pub mod promises;
 pub mod value;
 
+pub use eval::{run, RunOptions, RunReport, Verbosity};
+pub use outcome::{Outcome, Summary};
 pub use value::Value;

@@ -1,6 +1,7 @@
 pub mod graph;
 pub mod lint;
 pub mod parse;
+pub mod run;
 
 /// Exit status: the policy has errors.
 pub const EXIT_ERRORS: u8 = 1;

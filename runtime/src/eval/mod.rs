@@ -1,0 +1,201 @@
+//! The evaluator: runs a compiled policy the way cf-agent 3.21 does
+//! (SEMANTICS.md §2): pre-evaluation of every bundle, the bundlesequence,
+//! three passes over each bundle's promise types in normal order, implicit
+//! iteration, class guards and `if`/`unless`, same-run de-duplication.
+//!
+//! Submodules each do one job: `variables` (storage and names), `context`
+//! (classes), `lookup` (what `$(name)` means here), `expand` (strings),
+//! `rval` (values and function calls), `iterate` (implicit iteration),
+//! `body` (body attributes with arguments), `promise` (one promise, all its
+//! iterations), `bundle` (passes and the bundlesequence), `log`.
+
+pub mod body;
+pub mod bundle;
+pub mod context;
+pub mod expand;
+pub mod iterate;
+pub mod log;
+pub mod lookup;
+pub mod promise;
+pub mod rval;
+pub mod variables;
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+
+use compiler::ir::{BundleId, Policy};
+use grammar::SourceMap;
+
+use crate::facts::{canonify, HostFacts};
+use crate::outcome::{Outcome, Summary};
+use crate::value::Value;
+use context::{ClassContext, ClassScope};
+pub use expand::{Binding, Expanded};
+pub use log::{Log, Verbosity};
+use variables::Variables;
+
+/// What the command line asks of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// `-D`: classes to define (comma-separated lists allowed).
+    pub define: Vec<String>,
+    /// `-N`: in cf-agent 3.21 this only stops persistent classes from being
+    /// loaded; there are none yet, so it is accepted and has no effect.
+    pub negate: Vec<String>,
+    /// `-b`: replaces the bundlesequence of `body common control`.
+    pub bundlesequence: Option<Vec<String>>,
+    pub verbosity: Verbosity,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunReport {
+    pub summary: Summary,
+    /// A fatal error stopped the run (cf-agent exits 1 for these).
+    pub fatal: Option<String>,
+}
+
+/// `this.*` of the promise being evaluated.
+#[derive(Debug, Clone, Default)]
+pub struct ThisPromise {
+    pub promiser: Option<String>,
+    pub handle: Option<String>,
+    pub filename: String,
+    pub dirname: String,
+    pub line: u32,
+}
+
+/// A running bundle.
+#[derive(Debug)]
+pub struct Frame {
+    pub bundle: Option<BundleId>,
+    pub namespace: String,
+    pub name: String,
+    pub params: std::collections::HashMap<String, Value>,
+    pub this: ThisPromise,
+    /// The worst outcome of the bundle's promises so far.
+    pub outcome: Option<Outcome>,
+    /// `bundle_return_value_index` values, for the caller's `useresult`.
+    pub return_values: BTreeMap<String, String>,
+}
+
+impl Frame {
+    /// The scope the bundle's variables live in.
+    pub fn scope(&self) -> String {
+        variables::scope_key(&self.namespace, &self.name)
+    }
+}
+
+/// The state of one run.
+pub struct Agent<'p, 'w> {
+    pub(crate) policy: &'p Policy<'p>,
+    pub(crate) sources: &'p SourceMap,
+    pub(crate) facts: HostFacts,
+    pub(crate) variables: Variables,
+    pub(crate) classes: ClassContext,
+    pub(crate) frames: Vec<Frame>,
+    /// Digests of the promise iterations actuated in this run (§2.8).
+    pub(crate) actuated: HashSet<String>,
+    pub(crate) summary: Summary,
+    pub(crate) reports: &'w mut dyn Write,
+    pub(crate) log: Log<'w>,
+    /// Pre-evaluation: no outcomes, no classes bodies.
+    pub(crate) pre_evaluating: bool,
+    pub(crate) fatal: Option<String>,
+    bundlesequence: Option<Vec<String>>,
+}
+
+/// Runs `policy`: `reports` promises print on `reports`, logs go to `log`.
+pub fn run(
+    policy: &Policy,
+    sources: &SourceMap,
+    facts: HostFacts,
+    options: &RunOptions,
+    reports: &mut dyn Write,
+    log: &mut dyn Write,
+) -> RunReport {
+    let mut agent = Agent::new(policy, sources, facts, options, reports, log);
+    agent.run();
+    RunReport {
+        summary: agent.summary,
+        fatal: agent.fatal,
+    }
+}
+
+impl<'p, 'w> Agent<'p, 'w> {
+    fn new(
+        policy: &'p Policy<'p>,
+        sources: &'p SourceMap,
+        facts: HostFacts,
+        options: &RunOptions,
+        reports: &'w mut dyn Write,
+        log: &'w mut dyn Write,
+    ) -> Self {
+        let mut hard = facts.classes.clone();
+        match options.verbosity {
+            Verbosity::Verbose => {
+                hard.insert("verbose_mode".into());
+            }
+            Verbosity::Inform => {
+                hard.insert("inform_mode".into());
+            }
+            Verbosity::Quiet => {}
+        }
+        let mut classes = ClassContext::new(hard);
+        for list in &options.define {
+            for name in list.split(',').filter(|n| !n.is_empty()) {
+                classes.define("default", &canonify(name), ClassScope::Namespace);
+            }
+        }
+        Agent {
+            policy,
+            sources,
+            facts,
+            variables: Variables::default(),
+            classes,
+            frames: Vec::new(),
+            actuated: HashSet::new(),
+            summary: Summary::default(),
+            reports,
+            log: Log::new(log, options.verbosity),
+            pre_evaluating: false,
+            fatal: None,
+            bundlesequence: options.bundlesequence.clone(),
+        }
+    }
+
+    fn run(&mut self) {
+        self.pre_evaluate();
+        let sequence = match self.sequence() {
+            Ok(sequence) => sequence,
+            Err(message) => {
+                self.log.error(&message);
+                self.fatal = Some(message);
+                return;
+            }
+        };
+        for (bundle, args) in sequence {
+            if self.fatal.is_some() {
+                return;
+            }
+            if let Err(message) = self.call_bundle(bundle, args) {
+                self.log.error(&message);
+                self.fatal = Some(message);
+                return;
+            }
+        }
+    }
+
+    pub(crate) fn frame(&self) -> Option<&Frame> {
+        self.frames.last()
+    }
+
+    pub(crate) fn frame_mut(&mut self) -> Option<&mut Frame> {
+        self.frames.last_mut()
+    }
+
+    /// The namespace of the running bundle.
+    pub(crate) fn namespace(&self) -> &str {
+        self.frame().map_or("default", |f| f.namespace.as_str())
+    }
+}

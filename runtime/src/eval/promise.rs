@@ -1,0 +1,284 @@
+//! One promise, all its iterations (SEMANTICS.md §2.6): class guard, then
+//! per iteration `with`, the promiser, `this.*`, the variable guard,
+//! `if`/`ifvarclass`, `unless`, same-run de-duplication, the actuator and
+//! the outcome.
+
+use std::path::Path;
+
+use compiler::ir::{Promise, PromiseId};
+use grammar::ast::{Guard, Rval};
+
+use super::context::ClassScope;
+use super::expand::{Binding, Expanded};
+use super::iterate::combinations;
+use super::Agent;
+use crate::facts::canonify;
+use crate::outcome::Outcome;
+use crate::promises;
+use crate::value::Value;
+
+/// Passes are numbered 1 to 3; 0 is pre-evaluation.
+pub const PRE_EVALUATION: u8 = 0;
+pub const LAST_PASS: u8 = 3;
+
+impl<'p> Agent<'p, '_> {
+    pub(crate) fn evaluate_promise(&mut self, id: PromiseId, pass: u8) {
+        let policy = self.policy;
+        let promise = policy.promise(id);
+        if let Some(Guard::Class { expr, .. }) = promise.guard {
+            let namespace = self.namespace().to_string();
+            if !expr.evaluate(&mut |name| self.classes.is_defined(&namespace, name)) {
+                return;
+            }
+        }
+        self.set_location(promise);
+        let iterables = self.iterables(promise.ast);
+        for binding in combinations(&iterables) {
+            self.evaluate_iteration(promise, binding, pass);
+            if self.fatal.is_some() {
+                return;
+            }
+        }
+    }
+
+    fn set_location(&mut self, promise: &Promise) {
+        let span = promise.ast.span;
+        let filename = self.sources.get(span.file).path.clone();
+        let dirname = Path::new(&filename)
+            .parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        if let Some(frame) = self.frame_mut() {
+            frame.this.filename = filename;
+            frame.this.dirname = dirname;
+            frame.this.line = span.line;
+            frame.this.promiser = None;
+            frame.this.handle = None;
+        }
+    }
+
+    /// `file:line` of a promise, for messages.
+    pub(crate) fn location(&self, promise: &Promise) -> String {
+        let span = promise.ast.span;
+        format!("{}:{}", self.sources.get(span.file).path, span.line)
+    }
+
+    fn evaluate_iteration(&mut self, promise: &'p Promise<'p>, mut binding: Binding, pass: u8) {
+        if let Some(with) = promise.constraint("with") {
+            if let Some(evaluated) = self.evaluate_rval(&with.ast.rval, &binding) {
+                binding.insert("with".into(), evaluated.value);
+            }
+        }
+        if let Some(frame) = self.frame_mut() {
+            frame.this.promiser = None;
+        }
+        let promiser = self.expand(&promise.ast.promiser.value(), &binding);
+        let handle = self.handle(promise, &binding);
+        if let Some(frame) = self.frame_mut() {
+            frame.this.promiser = Some(promiser.text.clone());
+            frame.this.handle = Some(handle);
+        }
+        if !self.applies(promise, &binding, pass) {
+            return;
+        }
+        match promise.promise_type {
+            "vars" => promises::vars::actuate(self, promise, &promiser, &binding, ""),
+            "meta" => promises::vars::actuate(self, promise, &promiser, &binding, "_meta"),
+            "classes" => promises::classes::actuate(self, promise, &promiser, &binding),
+            _ if pass == PRE_EVALUATION => {}
+            "reports" => {
+                // Held back while variables are unresolved, printed as
+                // written in the last pass.
+                if !promiser.complete && pass < LAST_PASS {
+                    return;
+                }
+                if self.first_actuation(promise, &promiser, &binding) {
+                    let outcome =
+                        promises::reports::actuate(self, promise, &promiser.text, &binding);
+                    self.record(promise, &binding, outcome);
+                }
+            }
+            "methods" => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    let outcome =
+                        promises::methods::actuate(self, promise, &promiser.text, &binding);
+                    self.record(promise, &binding, outcome);
+                }
+            }
+            other => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    let outcome =
+                        Outcome::failed(format!("promise type {other} is not implemented yet"));
+                    self.record(promise, &binding, outcome);
+                }
+            }
+        }
+    }
+
+    /// The `handle` attribute, or cf-agent's default
+    /// `promise_<canonified file name>_<line>`.
+    fn handle(&self, promise: &Promise, binding: &Binding) -> String {
+        if let Some(handle) = promise.constraint("handle") {
+            if let Some(evaluated) = self.evaluate_rval(&handle.ast.rval, binding) {
+                if let Value::Scalar(text) = evaluated.value {
+                    return canonify(&text);
+                }
+            }
+        }
+        let span = promise.ast.span;
+        let path = &self.sources.get(span.file).path;
+        let base = Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        format!("promise_{}_{}", canonify(&base), span.line)
+    }
+
+    /// Variable guard, `if`/`ifvarclass` (all must hold), then `unless`.
+    fn applies(&self, promise: &Promise, binding: &Binding, pass: u8) -> bool {
+        if let Some(Guard::Variable { string, .. }) = promise.guard {
+            let expanded = self.expand(&string.value(), binding);
+            if !expanded.complete
+                || self.classes.evaluate(self.namespace(), &expanded.text) != Some(true)
+            {
+                return false;
+            }
+        }
+        for constraint in &promise.constraints {
+            let rval = &constraint.ast.rval;
+            let holds = match constraint.ast.lval.name.as_str() {
+                "if" | "ifvarclass" => self.condition(rval, binding) == Some(true),
+                "unless" => match self.condition(rval, binding) {
+                    Some(defined) => !defined,
+                    // Not evaluable: skipped, except in the last pass.
+                    None => pass == LAST_PASS,
+                },
+                _ => true,
+            };
+            if !holds {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Same-run de-duplication (§2.8): false when an identical iteration
+    /// (promiser, bundle, expanded constraints) was already actuated.
+    fn first_actuation(
+        &mut self,
+        promise: &Promise,
+        promiser: &Expanded,
+        binding: &Binding,
+    ) -> bool {
+        let mut digest = format!(
+            "{}\u{1f}{}\u{1f}{}",
+            promise.promise_type,
+            self.frame().map(|f| f.scope()).unwrap_or_default(),
+            promiser.text
+        );
+        for constraint in &promise.constraints {
+            digest.push('\u{1f}');
+            digest.push_str(&constraint.ast.lval.name);
+            digest.push('=');
+            self.digest_rval(&constraint.ast.rval, binding, &mut digest);
+        }
+        self.actuated.insert(digest)
+    }
+
+    /// A constraint's value as text, calls written out rather than made.
+    fn digest_rval(&self, rval: &Rval, binding: &Binding, out: &mut String) {
+        match rval {
+            Rval::String(s) => out.push_str(&self.expand(&s.value(), binding).text),
+            Rval::Symbol(ident) => out.push_str(&ident.name),
+            Rval::Variable(var) => out.push_str(&self.expand(&var.text, binding).text),
+            Rval::List(list) => {
+                out.push('{');
+                for item in &list.items {
+                    self.digest_rval(item, binding, out);
+                    out.push(',');
+                }
+                out.push('}');
+            }
+            Rval::Call(call) => {
+                out.push_str(call.function.text());
+                out.push('(');
+                for arg in &call.args {
+                    self.digest_rval(arg, binding, out);
+                    out.push(',');
+                }
+                out.push(')');
+            }
+        }
+    }
+
+    /// Counts an outcome, folds it into the bundle's, logs it and sets the
+    /// promise's outcome classes.
+    pub(crate) fn record(&mut self, promise: &Promise, binding: &Binding, outcome: Outcome) {
+        if self.pre_evaluating {
+            return;
+        }
+        self.summary.add(&outcome);
+        match &outcome {
+            Outcome::NotKept { message, .. } => self
+                .log
+                .error(&format!("{}: {message}", self.location(promise))),
+            Outcome::Warned { message } => self
+                .log
+                .info(&format!("{}: warning: {message}", self.location(promise))),
+            other => self.log.verbose(&format!(
+                "{}: {} promise {other}",
+                self.location(promise),
+                promise.promise_type
+            )),
+        }
+        self.outcome_classes(promise, binding, &outcome);
+        if let Some(frame) = self.frame_mut() {
+            frame.outcome = Some(match frame.outcome.take() {
+                Some(worst) => worst.worst(outcome),
+                None => outcome,
+            });
+        }
+    }
+
+    /// The `classes` body of a promise, applied for `outcome` (§3.2).
+    pub(crate) fn outcome_classes(
+        &mut self,
+        promise: &Promise,
+        binding: &Binding,
+        outcome: &Outcome,
+    ) {
+        if self.pre_evaluating {
+            return;
+        }
+        let Some(constraint) = promise.constraint("classes") else {
+            return;
+        };
+        let Some(body) = self.constraint_body(constraint, binding) else {
+            return;
+        };
+        let (define, cancel) = match outcome {
+            Outcome::Kept => ("promise_kept", "cancel_kept"),
+            Outcome::Repaired => ("promise_repaired", "cancel_repaired"),
+            Outcome::NotKept { reason, .. } => (
+                match reason {
+                    crate::outcome::NotKeptReason::Denied => "repair_denied",
+                    crate::outcome::NotKeptReason::Timeout => "repair_timeout",
+                    _ => "repair_failed",
+                },
+                "cancel_notkept",
+            ),
+            Outcome::Warned { .. } => ("repair_failed", "cancel_notkept"),
+        };
+        let scope = match body.scalar("scope") {
+            Some("bundle") => ClassScope::Bundle,
+            _ => ClassScope::Namespace,
+        };
+        let namespace = self.namespace().to_string();
+        for class in body.list(define) {
+            self.classes.define(&namespace, &canonify(&class), scope);
+        }
+        for class in body.list(cancel) {
+            self.classes.undefine(&namespace, &canonify(&class));
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Class and introspection functions: `and`, `or`, `not`, `ifelse`,
+//! `classmatch`, `classesmatching`, `isvariable`.
+
+use super::{
+    class_result, scalar_arg, Arity, Builtin, CallContext, Function, FunctionError, FunctionResult,
+};
+use crate::value::Value;
+
+pub(super) const FUNCTIONS: &[&dyn Function] = &[
+    &Builtin {
+        name: "and",
+        arity: Arity::AtLeast(0),
+        body: and,
+    },
+    &Builtin {
+        name: "or",
+        arity: Arity::AtLeast(0),
+        body: or,
+    },
+    &Builtin {
+        name: "not",
+        arity: Arity::Exactly(1),
+        body: not,
+    },
+    &IfElse,
+    &Builtin {
+        name: "classmatch",
+        arity: Arity::AtLeast(1),
+        body: classmatch,
+    },
+    &Builtin {
+        name: "classesmatching",
+        arity: Arity::AtLeast(1),
+        body: classesmatching,
+    },
+    &Builtin {
+        name: "isvariable",
+        arity: Arity::Exactly(1),
+        body: isvariable,
+    },
+];
+
+fn expression(context: &dyn CallContext, args: &[Value], at: usize) -> Result<bool, FunctionError> {
+    let text = scalar_arg(args, at)?;
+    context
+        .class_expression(text)
+        .ok_or_else(|| FunctionError(format!("'{text}' is not a class expression")))
+}
+
+fn and(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    for at in 0..args.len() {
+        if !expression(context, args, at)? {
+            return Ok(class_result(false));
+        }
+    }
+    Ok(class_result(true))
+}
+
+fn or(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    for at in 0..args.len() {
+        if expression(context, args, at)? {
+            return Ok(class_result(true));
+        }
+    }
+    Ok(class_result(false))
+}
+
+fn not(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    Ok(class_result(!expression(context, args, 0)?))
+}
+
+/// `ifelse(c1, v1, c2, v2, …, default)`: the value of the first true class
+/// expression. With three arguments cf-agent calls it even when a value
+/// still holds unresolved references.
+struct IfElse;
+
+impl Function for IfElse {
+    fn name(&self) -> &'static str {
+        "ifelse"
+    }
+    fn arity(&self) -> Arity {
+        Arity::AtLeast(1)
+    }
+    fn calls_with_unresolved(&self, args: usize) -> bool {
+        args == 3
+    }
+    fn call(&self, context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+        if args.len().is_multiple_of(2) {
+            return Err(FunctionError(
+                "ifelse needs an odd number of arguments".into(),
+            ));
+        }
+        for pair in (0..args.len() - 1).step_by(2) {
+            if context.class_expression(scalar_arg(args, pair)?) == Some(true) {
+                return Ok(args[pair + 1].clone());
+            }
+        }
+        Ok(args[args.len() - 1].clone())
+    }
+}
+
+/// CFEngine's full match: the first match PCRE finds must start at 0 and
+/// span the whole text (`a|ab` does not fully match `ab`).
+pub(crate) fn full_match(pattern: &str, text: &str) -> Result<bool, FunctionError> {
+    let regex = regex::Regex::new(&format!("^(?:{pattern})"))
+        .map_err(|e| FunctionError(format!("bad regular expression '{pattern}': {e}")))?;
+    Ok(regex.find(text).is_some_and(|m| m.end() == text.len()))
+}
+
+fn matching(context: &dyn CallContext, args: &[Value]) -> Result<Vec<String>, FunctionError> {
+    let pattern = scalar_arg(args, 0)?;
+    let mut out = Vec::new();
+    for class in context.class_names() {
+        if full_match(pattern, &class)? {
+            out.push(class);
+        }
+    }
+    Ok(out)
+}
+
+fn classmatch(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    Ok(class_result(!matching(context, args)?.is_empty()))
+}
+
+fn classesmatching(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    Ok(Value::List(matching(context, args)?))
+}
+
+fn isvariable(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    Ok(class_result(
+        context.variable(scalar_arg(args, 0)?).is_some(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::functions::test_context::{call, FixedContext};
+    use crate::value::Value;
+
+    fn context() -> FixedContext {
+        let mut c = FixedContext {
+            classes: vec!["linux".into(), "abc".into()],
+            ..FixedContext::default()
+        };
+        c.variables.insert("x".into(), Value::scalar("1"));
+        c
+    }
+
+    #[test]
+    fn boolean_class_functions() {
+        let c = context();
+        let yes = Ok(Value::scalar("any"));
+        let no = Ok(Value::scalar("!any"));
+        assert_eq!(call(&c, "and", &["linux", "abc"]), yes);
+        assert_eq!(call(&c, "and", &["linux", "nope"]), no);
+        assert_eq!(call(&c, "or", &["nope", "linux"]), yes);
+        assert_eq!(call(&c, "not", &["nope"]), yes);
+        assert_eq!(call(&c, "not", &["!any"]), yes);
+        assert_eq!(call(&c, "isvariable", &["x"]), yes);
+        assert_eq!(call(&c, "isvariable", &["y"]), no);
+    }
+
+    #[test]
+    fn ifelse_takes_the_first_true_branch() {
+        let c = context();
+        assert_eq!(
+            call(&c, "ifelse", &["nope", "a", "linux", "b", "c"]),
+            Ok(Value::scalar("b"))
+        );
+        assert_eq!(
+            call(&c, "ifelse", &["nope", "a", "c"]),
+            Ok(Value::scalar("c"))
+        );
+        assert!(call(&c, "ifelse", &["a", "b"]).is_err());
+    }
+
+    #[test]
+    fn class_matching_is_cfengine_full_match() {
+        let c = context();
+        assert_eq!(
+            call(&c, "classmatch", &["ab|abc"]),
+            Ok(Value::scalar("!any"))
+        );
+        assert_eq!(
+            call(&c, "classmatch", &["abc|ab"]),
+            Ok(Value::scalar("any"))
+        );
+        assert_eq!(
+            call(&c, "classesmatching", &["l.*"]),
+            Ok(Value::list(["linux"]))
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per promise type, each with one entry point, `actuate`,
+//! called once per promise iteration that passed its guards.
+
+pub mod classes;
+pub mod methods;
+pub mod reports;
+pub mod vars;

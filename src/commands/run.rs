@@ -1,0 +1,116 @@
+//! `promise-rs run [-f] FILE`: evaluates a policy and converges the host,
+//! with cf-agent's flags. `R:` report lines go to stdout, logs and the
+//! closing summary to stderr.
+//!
+//! Exit status: 0 when the run completed, whatever the promise outcomes
+//! (as cf-agent); 1 when the policy does not load or a fatal error stopped
+//! the run (missing bundle); 2 for a wrong command line or unreadable file.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use clap::Args;
+use compiler::ir::Policy;
+use compiler::resolve::Index;
+use runtime::facts::{FactsConfig, HostFacts};
+use runtime::{RunOptions, Verbosity};
+
+use super::{EXIT_ERRORS, EXIT_USAGE};
+use crate::render::{self, Format};
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// The policy's entry file.
+    #[arg(value_name = "FILE", required_unless_present = "file_flag")]
+    pub file: Option<PathBuf>,
+    /// The policy's entry file (cf-agent's spelling).
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "file"
+    )]
+    pub file_flag: Option<PathBuf>,
+    /// Ignore promise locks (accepted; there are no locks yet).
+    #[arg(short = 'K', long = "no-lock")]
+    pub no_lock: bool,
+    /// Define classes (comma-separated, repeatable).
+    #[arg(short = 'D', long = "define", value_name = "CLASSES")]
+    pub define: Vec<String>,
+    /// Negate persistent classes (comma-separated, repeatable).
+    #[arg(short = 'N', long = "negate", value_name = "CLASSES")]
+    pub negate: Vec<String>,
+    /// Run these bundles instead of the policy's bundlesequence.
+    #[arg(short = 'b', long = "bundlesequence", value_name = "BUNDLES")]
+    pub bundlesequence: Vec<String>,
+    /// Log what was changed.
+    #[arg(short = 'I', long = "inform")]
+    pub inform: bool,
+    /// Log every promise.
+    #[arg(short = 'v', long = "verbose")]
+    pub verbose: bool,
+    /// The agent's work directory (default: PROMISE_WORKDIR, then
+    /// /var/lib/promise-rs for root and ~/.promise-rs otherwise).
+    #[arg(long)]
+    pub workdir: Option<PathBuf>,
+}
+
+pub fn run(args: RunArgs) -> ExitCode {
+    let Some(file) = args.file_flag.clone().or_else(|| args.file.clone()) else {
+        eprintln!("promise-rs run: no policy file given");
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let file = std::path::absolute(&file).unwrap_or(file);
+    let workdir = crate::workdir::resolve(args.workdir.clone());
+    let options = crate::workdir::load_options(Some(workdir.clone()));
+    let loaded = match compiler::load_with(std::slice::from_ref(&file), &options) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            eprintln!("promise-rs run: {error}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if loaded.error_count() > 0 {
+        let _ = render::write(&mut std::io::stderr(), Format::Short, &loaded);
+        eprintln!("promise-rs run: the policy has errors; nothing was run");
+        return ExitCode::from(EXIT_ERRORS);
+    }
+    let index = Index::build(&loaded.files);
+    let policy = Policy::build(&index);
+    let facts = HostFacts::discover(&FactsConfig {
+        workdir,
+        policy_file: Some(file),
+        now: SystemTime::now(),
+        root: PathBuf::from("/"),
+    });
+    let run_options = RunOptions {
+        define: args.define,
+        negate: args.negate,
+        bundlesequence: (!args.bundlesequence.is_empty()).then_some(args.bundlesequence),
+        verbosity: if args.verbose {
+            Verbosity::Verbose
+        } else if args.inform {
+            Verbosity::Inform
+        } else {
+            Verbosity::Quiet
+        },
+    };
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr();
+    let report = runtime::run(
+        &policy,
+        &loaded.sources,
+        facts,
+        &run_options,
+        &mut stdout,
+        &mut stderr,
+    );
+    let _ = stdout.flush();
+    eprintln!("promise-rs run: {}", report.summary);
+    match report.fatal {
+        Some(_) => ExitCode::from(EXIT_ERRORS),
+        None => ExitCode::SUCCESS,
+    }
+}
