@@ -5,6 +5,7 @@ pub mod eval;
 pub mod facts;
 pub mod functions;
 pub mod outcome;
+pub mod process;
 pub mod promises;
 pub mod value;
 

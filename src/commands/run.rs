@@ -97,6 +97,7 @@ pub fn run(args: RunArgs) -> ExitCode {
             Verbosity::Quiet
         },
     };
+    runtime::process::set_agent_umask();
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr();
     let report = runtime::run(

@@ -31,7 +31,7 @@ impl<'p> Agent<'p, '_> {
                 if (bundle.bundle_type() == "common") != common {
                     continue;
                 }
-                self.push_frame(bundle.id, HashMap::new());
+                self.push_frame(bundle.id, HashMap::new(), false);
                 self.resolve(bundle.id, PRE_EVALUATION);
                 self.pop_frame();
             }
@@ -142,11 +142,13 @@ impl<'p> Agent<'p, '_> {
         out
     }
 
-    /// Runs a bundle with positional arguments (bundlesequence, methods).
+    /// Runs a bundle with positional arguments (bundlesequence, methods);
+    /// with `inherit` the callee sees the caller's local classes.
     pub(crate) fn call_bundle(
         &mut self,
         id: BundleId,
         args: Vec<Value>,
+        inherit: bool,
     ) -> Result<BundleResult, String> {
         let bundle = self.policy.bundle(id);
         let params = &bundle.ast.params;
@@ -163,13 +165,18 @@ impl<'p> Agent<'p, '_> {
             .map(|p| p.name.to_string())
             .zip(args)
             .collect();
-        Ok(self.run_bundle(id, params))
+        Ok(self.run_bundle(id, params, inherit))
     }
 
     /// Three passes over the bundle's sections in normal order; after the
     /// classes section of each pass the bundle's vars are evaluated again.
-    fn run_bundle(&mut self, id: BundleId, params: HashMap<String, Value>) -> BundleResult {
-        self.push_frame(id, params);
+    fn run_bundle(
+        &mut self,
+        id: BundleId,
+        params: HashMap<String, Value>,
+        inherit: bool,
+    ) -> BundleResult {
+        self.push_frame(id, params, inherit);
         let policy = self.policy;
         let bundle = policy.bundle(id);
         for pass in 1..=LAST_PASS {
@@ -188,9 +195,9 @@ impl<'p> Agent<'p, '_> {
         self.pop_frame()
     }
 
-    fn push_frame(&mut self, id: BundleId, params: HashMap<String, Value>) {
+    fn push_frame(&mut self, id: BundleId, params: HashMap<String, Value>, inherit: bool) {
         let bundle = self.policy.bundle(id);
-        self.classes.push_bundle();
+        self.classes.push_bundle(inherit);
         self.frames.push(Frame {
             bundle: Some(id),
             namespace: bundle.namespace.to_string(),

@@ -42,8 +42,14 @@ impl ClassContext {
         self.hard.contains(name)
     }
 
-    pub fn push_bundle(&mut self) {
-        self.local.push(HashSet::new());
+    /// A new bundle's local classes: empty, or with `inherit` a copy of
+    /// the caller's (methods `inherit => "true"`).
+    pub fn push_bundle(&mut self, inherit: bool) {
+        let local = match (inherit, self.local.last()) {
+            (true, Some(caller)) => caller.clone(),
+            _ => HashSet::new(),
+        };
+        self.local.push(local);
     }
 
     pub fn pop_bundle(&mut self) {
@@ -137,11 +143,14 @@ mod tests {
     #[test]
     fn local_classes_vanish_with_their_bundle() {
         let mut classes = context();
-        classes.push_bundle();
+        classes.push_bundle(false);
         classes.define("default", "here", ClassScope::Bundle);
         assert_eq!(classes.evaluate("default", "here.linux"), Some(true));
-        classes.push_bundle();
+        classes.push_bundle(false);
         assert!(!classes.is_defined("default", "here"));
+        classes.pop_bundle();
+        classes.push_bundle(true);
+        assert!(classes.is_defined("default", "here"));
         classes.pop_bundle();
         classes.pop_bundle();
         assert!(!classes.is_defined("default", "here"));

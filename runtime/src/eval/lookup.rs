@@ -40,6 +40,20 @@ impl Agent<'_, '_> {
         }
     }
 
+    /// The bundle scope a policy variable name lives in; `None` for the
+    /// special scopes.
+    pub(crate) fn bundle_scope(&self, var: &VarName) -> Option<String> {
+        match (&var.namespace, var.scope.as_deref()) {
+            (None, Some("sys" | "const" | "this" | "def")) => None,
+            (None, None) => self.frame().map(|f| f.scope()),
+            (namespace, Some(scope)) => Some(scope_key(
+                namespace.as_deref().unwrap_or(self.namespace()),
+                scope,
+            )),
+            (Some(_), None) => None,
+        }
+    }
+
     fn this_variable(&self, name: &str) -> Option<Value> {
         let frame = self.frame()?;
         let this = &frame.this;

@@ -178,7 +178,7 @@ impl<'p, 'w> Agent<'p, 'w> {
             if self.fatal.is_some() {
                 return;
             }
-            if let Err(message) = self.call_bundle(bundle, args) {
+            if let Err(message) = self.call_bundle(bundle, args, false) {
                 self.log.error(&message);
                 self.fatal = Some(message);
                 return;

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use compiler::ir::{Promise, PromiseId};
 use grammar::ast::{Guard, Rval};
+use grammar::interpolation;
 
 use super::context::ClassScope;
 use super::expand::{Binding, Expanded};
@@ -69,14 +70,15 @@ impl<'p> Agent<'p, '_> {
                 binding.insert("with".into(), evaluated.value);
             }
         }
-        if let Some(frame) = self.frame_mut() {
-            frame.this.promiser = None;
-        }
-        let promiser = self.expand(&promise.ast.promiser.value(), &binding);
+        // `this.handle` is known in the promiser, `this.promiser` is not.
         let handle = self.handle(promise, &binding);
         if let Some(frame) = self.frame_mut() {
-            frame.this.promiser = Some(promiser.text.clone());
+            frame.this.promiser = None;
             frame.this.handle = Some(handle);
+        }
+        let promiser = self.expand(&promise.ast.promiser.value(), &binding);
+        if let Some(frame) = self.frame_mut() {
+            frame.this.promiser = Some(promiser.text.clone());
         }
         if !self.applies(promise, &binding, pass) {
             return;
@@ -87,9 +89,12 @@ impl<'p> Agent<'p, '_> {
             "classes" => promises::classes::actuate(self, promise, &promiser, &binding),
             _ if pass == PRE_EVALUATION => {}
             "reports" => {
-                // Held back while variables are unresolved, printed as
-                // written in the last pass.
-                if !promiser.complete && pass < LAST_PASS {
+                // Held back while the text still holds references (also
+                // ones a variable's value brought in), printed as written
+                // in the last pass.
+                let unresolved =
+                    !promiser.complete || interpolation::lex(&promiser.text).has_references();
+                if unresolved && pass < LAST_PASS {
                     return;
                 }
                 if self.first_actuation(promise, &promiser, &binding) {

@@ -125,4 +125,12 @@ impl CallContext for Agent<'_, '_> {
     fn variable(&self, name: &str) -> Option<Value> {
         self.lookup(name)
     }
+
+    fn array_keys(&self, name: &str) -> Vec<String> {
+        let var = super::variables::VarName::parse(name);
+        match self.bundle_scope(&var) {
+            Some(scope) => self.variables.array_keys(&scope, &var.key()),
+            None => Vec::new(),
+        }
+    }
 }

@@ -139,7 +139,7 @@ mod tests {
 
     fn context() -> FixedContext {
         let mut c = FixedContext {
-            classes: vec!["linux".into(), "abc".into()],
+            classes: vec!["any".into(), "linux".into(), "abc".into()],
             ..FixedContext::default()
         };
         c.variables.insert("x".into(), Value::scalar("1"));

@@ -26,6 +26,8 @@ pub trait CallContext {
     fn class_names(&self) -> Vec<String>;
     /// A variable by name, as `$(name)` would find it.
     fn variable(&self, name: &str) -> Option<Value>;
+    /// The keys of the array `name` (entries `name[key]`), sorted.
+    fn array_keys(&self, name: &str) -> Vec<String>;
 }
 
 /// Why a call produced no value; the variable it feeds stays undefined.
@@ -170,6 +172,17 @@ pub(crate) mod test_context {
         }
         fn variable(&self, name: &str) -> Option<Value> {
             self.variables.get(name).cloned()
+        }
+        fn array_keys(&self, name: &str) -> Vec<String> {
+            let prefix = format!("{name}[");
+            let mut keys: Vec<String> = self
+                .variables
+                .keys()
+                .filter_map(|k| k.strip_prefix(&prefix)?.strip_suffix(']'))
+                .map(str::to_string)
+                .collect();
+            keys.sort();
+            keys
         }
     }
 

@@ -24,7 +24,11 @@ pub fn actuate(agent: &mut Agent, promise: &Promise, promiser: &str, binding: &B
         agent.fatal = Some(message.clone());
         return Outcome::failed(message);
     };
-    let result = match agent.call_bundle(bundle, args) {
+    let inherit = promise
+        .constraint("inherit")
+        .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
+        .is_some_and(|e| matches!(e.value.as_scalar(), Some("true" | "yes" | "on")));
+    let result = match agent.call_bundle(bundle, args, inherit) {
         Ok(result) => result,
         Err(message) => return Outcome::failed(message),
     };

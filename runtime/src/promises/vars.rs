@@ -4,7 +4,7 @@
 use compiler::ir::Promise;
 use serde_json::Value as Json;
 
-use crate::eval::expand::{Binding, Expanded};
+use crate::eval::expand::{whole_list_reference, Binding, Expanded};
 use crate::eval::variables::{scope_key, VarName};
 use crate::eval::Agent;
 use crate::outcome::Outcome;
@@ -42,13 +42,23 @@ pub fn actuate(
     };
     let scope = scope_key(&frame.namespace, &format!("{}{scope_suffix}", frame.name));
     let key = VarName::parse(&promiser.text).key();
-    let constant = promise
+    let policy = promise
         .constraint("policy")
         .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-        .is_some_and(|e| e.value.as_scalar() == Some("constant"));
-    if constant && agent.variables.get_exact(&scope, &key).is_some() {
+        .and_then(|e| e.value.as_scalar().map(str::to_string));
+    if policy.as_deref() == Some("constant") && agent.variables.get_exact(&scope, &key).is_some() {
         return;
     }
+    let value = match (policy.as_deref(), value) {
+        // Drops the elements that are an unresolved `@(list)`.
+        (Some("ifdefined"), Value::List(items)) => Value::List(
+            items
+                .into_iter()
+                .filter(|item| whole_list_reference(item).is_none())
+                .collect(),
+        ),
+        (_, value) => value,
+    };
     agent.variables.set(&scope, key, value);
     agent.outcome_classes(promise, binding, &Outcome::Kept);
 }
