@@ -18,9 +18,11 @@ pub mod log;
 pub mod lookup;
 pub mod promise;
 pub mod rval;
+#[cfg(test)]
+mod tests;
 pub mod variables;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 
 use compiler::ir::{BundleId, Policy};
@@ -71,7 +73,7 @@ pub struct Frame {
     pub bundle: Option<BundleId>,
     pub namespace: String,
     pub name: String,
-    pub params: std::collections::HashMap<String, Value>,
+    pub params: HashMap<String, Value>,
     pub this: ThisPromise,
     /// The worst outcome of the bundle's promises so far.
     pub outcome: Option<Outcome>,
@@ -97,6 +99,8 @@ pub struct Agent<'p, 'w> {
     /// Digests of the promise iterations actuated in this run (§2.8).
     pub(crate) actuated: HashSet<String>,
     pub(crate) summary: Summary,
+    /// Handles of actuated promises: true once kept or repaired.
+    pub(crate) handle_outcomes: HashMap<String, bool>,
     pub(crate) reports: &'w mut dyn Write,
     pub(crate) log: Log<'w>,
     /// Pre-evaluation: no outcomes, no classes bodies.
@@ -156,6 +160,7 @@ impl<'p, 'w> Agent<'p, 'w> {
             frames: Vec::new(),
             actuated: HashSet::new(),
             summary: Summary::default(),
+            handle_outcomes: HashMap::new(),
             reports,
             log: Log::new(log, options.verbosity),
             pre_evaluating: false,

@@ -153,6 +153,7 @@ impl<'p> Agent<'p, '_> {
             let rval = &constraint.ast.rval;
             let holds = match constraint.ast.lval.name.as_str() {
                 "if" | "ifvarclass" => self.condition(rval, binding) == Some(true),
+                "depends_on" => self.dependencies_met(rval, binding),
                 "unless" => match self.condition(rval, binding) {
                     Some(defined) => !defined,
                     // Not evaluable: skipped, except in the last pass.
@@ -165,6 +166,19 @@ impl<'p> Agent<'p, '_> {
             }
         }
         true
+    }
+
+    /// `depends_on` (§2.13): every listed handle was kept or repaired
+    /// earlier in the run; unknown or failed handles never are.
+    fn dependencies_met(&self, rval: &Rval, binding: &Binding) -> bool {
+        let handles = match self.evaluate_rval(rval, binding).map(|e| e.value) {
+            Some(Value::List(handles)) => handles,
+            Some(Value::Scalar(handle)) => vec![handle],
+            _ => return false,
+        };
+        handles
+            .iter()
+            .all(|handle| self.handle_outcomes.get(&canonify(handle)) == Some(&true))
     }
 
     /// Same-run de-duplication (§2.8): false when an identical iteration
@@ -237,6 +251,10 @@ impl<'p> Agent<'p, '_> {
             )),
         }
         self.outcome_classes(promise, binding, &outcome);
+        let succeeded = matches!(outcome, Outcome::Kept | Outcome::Repaired);
+        if let Some(handle) = self.frame().and_then(|f| f.this.handle.clone()) {
+            *self.handle_outcomes.entry(handle).or_insert(false) |= succeeded;
+        }
         if let Some(frame) = self.frame_mut() {
             frame.outcome = Some(match frame.outcome.take() {
                 Some(worst) => worst.worst(outcome),

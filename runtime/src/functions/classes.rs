@@ -34,6 +34,16 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: classesmatching,
     },
     &Builtin {
+        name: "countclassesmatching",
+        arity: Arity::AtLeast(1),
+        body: countclassesmatching,
+    },
+    &Builtin {
+        name: "regcmp",
+        arity: Arity::Exactly(2),
+        body: regcmp,
+    },
+    &Builtin {
         name: "isvariable",
         arity: Arity::Exactly(1),
         body: isvariable,
@@ -126,6 +136,17 @@ fn classesmatching(context: &dyn CallContext, args: &[Value]) -> FunctionResult 
     Ok(Value::List(matching(context, args)?))
 }
 
+fn countclassesmatching(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    Ok(Value::Scalar(matching(context, args)?.len().to_string()))
+}
+
+fn regcmp(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    Ok(class_result(full_match(
+        scalar_arg(args, 0)?,
+        scalar_arg(args, 1)?,
+    )?))
+}
+
 fn isvariable(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     Ok(class_result(
         context.variable(scalar_arg(args, 0)?).is_some(),
@@ -184,6 +205,18 @@ mod tests {
         assert_eq!(
             call(&c, "classmatch", &["abc|ab"]),
             Ok(Value::scalar("any"))
+        );
+        assert_eq!(
+            call(&c, "regcmp", &["ab|abc", "abc"]),
+            Ok(Value::scalar("!any"))
+        );
+        assert_eq!(
+            call(&c, "regcmp", &["a(bc|b)", "abc"]),
+            Ok(Value::scalar("any"))
+        );
+        assert_eq!(
+            call(&c, "countclassesmatching", &["a.*"]),
+            Ok(Value::scalar("2"))
         );
         assert_eq!(
             call(&c, "classesmatching", &["l.*"]),

@@ -1,0 +1,151 @@
+//! The evaluator on small policies: what `reports` print.
+
+use compiler::ir::Policy;
+use compiler::resolve::Index;
+use grammar::SourceMap;
+
+use super::{run, RunOptions};
+use crate::facts::HostFacts;
+
+/// Runs `text` with `any` and `linux` as the only hard classes; the
+/// `R:` lines and the run report.
+fn run_policy(text: &str, options: &RunOptions) -> (Vec<String>, super::RunReport) {
+    let mut sources = SourceMap::new();
+    sources.add("/p/test.cf", text);
+    let parsed = grammar::parse("/p/test.cf", text);
+    assert!(!parsed.has_errors(), "{:?}", parsed.diagnostics);
+    let files = vec![parsed.file];
+    let index = Index::build(&files);
+    let policy = Policy::build(&index);
+    let facts = HostFacts {
+        classes: ["any".to_string(), "linux".to_string()].into(),
+        ..HostFacts::default()
+    };
+    let mut out = Vec::new();
+    let mut log = Vec::new();
+    let report = run(&policy, &sources, facts, options, &mut out, &mut log);
+    let out = String::from_utf8_lossy(&out);
+    (out.lines().map(str::to_string).collect(), report)
+}
+
+fn reports(text: &str) -> Vec<String> {
+    run_policy(text, &RunOptions::default()).0
+}
+
+const CONTROL: &str = "body common control { bundlesequence => { \"main\" }; }\n";
+
+fn main_bundle(body: &str) -> String {
+    format!("{CONTROL}bundle agent main\n{{\n{body}\n}}\n")
+}
+
+#[test]
+fn expansion_of_scalars_arrays_qualified_and_unresolved() {
+    let out = reports(&main_bundle(
+        r#"vars:
+  "x" string => "X";
+  "k" string => "key";
+  "a[key]" string => "A";
+  "d" data => parsejson('{"p": {"q": "Q"}}');
+reports:
+  "$(x) ${x} $(main.x) $(a[$(k)]) $(d[p][q]) $(nosuch) @(x)";"#,
+    ));
+    assert_eq!(out, vec!["R: X X X A Q $(nosuch) @(x)"]);
+}
+
+#[test]
+fn iteration_nests_first_list_outermost_and_skips_empty_lists() {
+    let out = reports(&main_bundle(
+        r#"vars:
+  "a" slist => { "1", "2" };
+  "b" slist => { "x", "y" };
+  "none" slist => { };
+reports:
+  "$(a)$(b)$(a)";
+  "never $(none)";"#,
+    ));
+    assert_eq!(out, vec!["R: 1x1", "R: 1y1", "R: 2x2", "R: 2y2"]);
+}
+
+#[test]
+fn classes_guards_if_unless_and_later_passes() {
+    let policy = main_bundle(
+        r#"classes:
+  "c" expression => "linux.!windows";
+reports:
+  late::
+    "from a later pass";
+  c::
+    "c is local here";
+  any::
+    "if" if => "c";
+    "unless" unless => "c";
+    "trigger" classes => set("late");"#,
+    ) + "body classes set(x) { promise_kept => { \"$(x)\" }; }\n";
+    let out = reports(&policy);
+    assert_eq!(
+        out,
+        vec![
+            "R: c is local here",
+            "R: if",
+            "R: trigger",
+            "R: from a later pass"
+        ]
+    );
+}
+
+#[test]
+fn methods_bind_parameters_and_bundles_run_to_completion() {
+    let text = format!(
+        "{CONTROL}bundle agent main {{ methods: \"m\" usebundle => greet(\"you\"); reports: \"main\"; }}\n\
+         bundle agent greet(who) {{ reports: \"hello $(who)\"; }}\n"
+    );
+    assert_eq!(reports(&text), vec!["R: hello you", "R: main"]);
+}
+
+#[test]
+fn identical_reports_print_once_per_bundle() {
+    let out = reports(&main_bundle(r#"reports: "same"; "same";"#));
+    assert_eq!(out, vec!["R: same"]);
+}
+
+#[test]
+fn define_and_bundlesequence_override() {
+    let text = format!(
+        "{CONTROL}bundle agent main {{ reports: \"main\"; }}\n\
+         bundle agent other {{\nreports:\ngiven_x::\n\"given\";\n}}\n"
+    );
+    let options = RunOptions {
+        define: vec!["given-x".into()],
+        bundlesequence: Some(vec!["other".into()]),
+        ..RunOptions::default()
+    };
+    assert_eq!(run_policy(&text, &options).0, vec!["R: given"]);
+}
+
+#[test]
+fn unknown_promise_types_are_not_kept_and_missing_bundles_are_fatal() {
+    let (out, report) = run_policy(
+        &main_bundle(r#"commands: "/bin/true"; reports: "after";"#),
+        &RunOptions::default(),
+    );
+    assert_eq!(out, vec!["R: after"]);
+    assert_eq!(report.summary.not_kept, 1);
+    assert_eq!(report.summary.kept, 1);
+    let options = RunOptions {
+        bundlesequence: Some(vec!["nosuch".into()]),
+        ..RunOptions::default()
+    };
+    let (_, report) = run_policy(&main_bundle(""), &options);
+    assert!(report.fatal.is_some());
+}
+
+#[test]
+fn depends_on_waits_for_kept_handles() {
+    let out = reports(&main_bundle(
+        r#"reports:
+  "second" depends_on => { "first_one" };
+  "never" depends_on => { "nosuch" };
+  "first" handle => "first_one";"#,
+    ));
+    assert_eq!(out, vec!["R: first", "R: second"]);
+}
