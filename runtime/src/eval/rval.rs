@@ -133,4 +133,11 @@ impl CallContext for Agent<'_, '_> {
             None => Vec::new(),
         }
     }
+
+    fn variable_names(&self) -> Vec<String> {
+        self.variables
+            .names()
+            .map(|(scope, key)| format!("{scope}.{key}"))
+            .collect()
+    }
 }

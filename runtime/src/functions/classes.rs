@@ -1,6 +1,7 @@
 //! Class and introspection functions: `and`, `or`, `not`, `ifelse`,
 //! `classmatch`, `classesmatching`, `isvariable`.
 
+use super::regex::full_match;
 use super::{
     class_result, scalar_arg, Arity, Builtin, CallContext, Function, FunctionError, FunctionResult,
 };
@@ -42,6 +43,21 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         name: "regcmp",
         arity: Arity::Exactly(2),
         body: regcmp,
+    },
+    &Builtin {
+        name: "classify",
+        arity: Arity::Exactly(1),
+        body: classify,
+    },
+    &Builtin {
+        name: "variablesmatching",
+        arity: Arity::AtLeast(1),
+        body: variablesmatching,
+    },
+    &Builtin {
+        name: "variablesmatching_as_data",
+        arity: Arity::AtLeast(1),
+        body: variablesmatching_as_data,
     },
     &Builtin {
         name: "isvariable",
@@ -109,14 +125,6 @@ impl Function for IfElse {
     }
 }
 
-/// CFEngine's full match: the first match PCRE finds must start at 0 and
-/// span the whole text (`a|ab` does not fully match `ab`).
-pub(crate) fn full_match(pattern: &str, text: &str) -> Result<bool, FunctionError> {
-    let regex = regex::Regex::new(&format!("^(?:{pattern})"))
-        .map_err(|e| FunctionError(format!("bad regular expression '{pattern}': {e}")))?;
-    Ok(regex.find(text).is_some_and(|m| m.end() == text.len()))
-}
-
 fn matching(context: &dyn CallContext, args: &[Value]) -> Result<Vec<String>, FunctionError> {
     let pattern = scalar_arg(args, 0)?;
     let mut out = Vec::new();
@@ -153,6 +161,49 @@ fn isvariable(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     ))
 }
 
+/// Whether the canonified text is a defined class.
+fn classify(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    let class = super::strings::canonify_bytes(scalar_arg(args, 0)?);
+    Ok(class_result(context.class_names().contains(&class)))
+}
+
+/// Qualified names (`ns:bundle.name`) of variables fully matching the
+/// regex. Tag filters need variable tags, which the agent does not keep yet.
+fn matching_variables(
+    context: &dyn CallContext,
+    args: &[Value],
+) -> Result<Vec<String>, FunctionError> {
+    if args.len() > 1 {
+        return Err(FunctionError(
+            "variablesmatching: tag filters are not supported yet".into(),
+        ));
+    }
+    let pattern = scalar_arg(args, 0)?;
+    let mut out = Vec::new();
+    for name in context.variable_names() {
+        if full_match(pattern, &name)? {
+            out.push(name);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn variablesmatching(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    Ok(Value::List(matching_variables(context, args)?))
+}
+
+/// `{ "ns:bundle.name": value, … }`.
+fn variablesmatching_as_data(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    let mut object = serde_json::Map::new();
+    for name in matching_variables(context, args)? {
+        if let Some(value) = context.variable(&name) {
+            object.insert(name, super::data::to_json(&value));
+        }
+    }
+    Ok(Value::Data(serde_json::Value::Object(object)))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::functions::test_context::{call, FixedContext};
@@ -179,6 +230,25 @@ mod tests {
         assert_eq!(call(&c, "not", &["!any"]), yes);
         assert_eq!(call(&c, "isvariable", &["x"]), yes);
         assert_eq!(call(&c, "isvariable", &["y"]), no);
+        assert_eq!(call(&c, "classify", &["lin-ux"]), Ok(Value::scalar("!any")));
+        assert_eq!(call(&c, "classify", &["linux"]), Ok(Value::scalar("any")));
+    }
+
+    #[test]
+    fn variables_matching_full_names() {
+        let c = context();
+        assert_eq!(
+            call(&c, "variablesmatching", &["default:main\\..*"]),
+            Ok(Value::list(["default:main.x"]))
+        );
+        assert_eq!(
+            call(&c, "variablesmatching_as_data", &["default:main\\.x"]),
+            Ok(Value::Data(serde_json::json!({"default:main.x": "1"})))
+        );
+        assert_eq!(
+            call(&c, "variablesmatching", &["x"]),
+            Ok(Value::list(Vec::<String>::new()))
+        );
     }
 
     #[test]

@@ -1,9 +1,12 @@
-//! Data container and array functions: `parsejson`, `getindices`,
-//! `getvalues`.
+//! Data container and array functions: parsing, merging, printing,
+//! indices and values.
 
 use serde_json::Value as Json;
 
-use super::{scalar_arg, Arity, Builtin, CallContext, Function, FunctionError, FunctionResult};
+use super::lists::collection;
+use super::{
+    class_result, scalar_arg, Arity, Builtin, CallContext, Function, FunctionError, FunctionResult,
+};
 use crate::eval::variables::json_scalar;
 use crate::value::Value;
 
@@ -23,7 +26,256 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         arity: Arity::Exactly(1),
         body: getvalues,
     },
+    &Builtin {
+        name: "parseyaml",
+        arity: Arity::Exactly(1),
+        body: parseyaml,
+    },
+    &Builtin {
+        name: "mergedata",
+        arity: Arity::AtLeast(0),
+        body: mergedata,
+    },
+    &Builtin {
+        name: "storejson",
+        arity: Arity::Exactly(1),
+        body: storejson,
+    },
+    &Builtin {
+        name: "string",
+        arity: Arity::Exactly(1),
+        body: string,
+    },
+    &Builtin {
+        name: "data_expand",
+        arity: Arity::Exactly(1),
+        body: data_expand,
+    },
+    &Builtin {
+        name: "data_regextract",
+        arity: Arity::Exactly(2),
+        body: data_regextract,
+    },
+    &Builtin {
+        name: "validjson",
+        arity: Arity::Between(1, 2),
+        body: validjson,
+    },
+    &Builtin {
+        name: "validdata",
+        arity: Arity::Exactly(2),
+        body: validdata,
+    },
+    &Builtin {
+        name: "type",
+        arity: Arity::Between(1, 2),
+        body: type_of,
+    },
 ];
+
+/// A value as JSON: lists become arrays of strings.
+pub(crate) fn to_json(value: &Value) -> Json {
+    match value {
+        Value::Scalar(text) => Json::String(text.clone()),
+        Value::List(items) => Json::Array(items.iter().cloned().map(Json::String).collect()),
+        Value::Data(json) => json.clone(),
+    }
+}
+
+/// A collecting argument as JSON.
+pub(crate) fn json_arg(
+    context: &dyn CallContext,
+    args: &[Value],
+    at: usize,
+) -> Result<Json, FunctionError> {
+    Ok(to_json(&collection(context, args, at)?))
+}
+
+/// YAML text as a data container.
+pub(crate) fn yaml_to_json(text: &str) -> Result<Json, FunctionError> {
+    serde_yaml::from_str::<Json>(text).map_err(|e| FunctionError(format!("bad YAML: {e}")))
+}
+
+fn parseyaml(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    yaml_to_json(scalar_arg(args, 0)?).map(Value::Data)
+}
+
+/// Objects merge key by key (later wins, no deep merge); arrays
+/// concatenate; an array merged with an object becomes keys `"0"`, `"1"`….
+fn mergedata(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    let parts: Vec<Json> = (0..args.len())
+        .map(|at| json_arg(context, args, at))
+        .collect::<Result<_, _>>()?;
+    if parts.iter().all(Json::is_array) {
+        let items = parts.into_iter().flat_map(|p| match p {
+            Json::Array(items) => items,
+            _ => Vec::new(),
+        });
+        return Ok(Value::Data(Json::Array(items.collect())));
+    }
+    let mut merged = serde_json::Map::new();
+    for part in parts {
+        match part {
+            Json::Object(map) => merged.extend(map),
+            Json::Array(items) => merged.extend(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (i.to_string(), v)),
+            ),
+            other => {
+                return Err(FunctionError(format!(
+                    "mergedata: '{other}' is not a container"
+                )))
+            }
+        }
+    }
+    Ok(Value::Data(Json::Object(merged)))
+}
+
+/// Pretty JSON, as cf-agent prints it (two-space indent).
+fn storejson(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    let json = json_arg(context, args, 0)?;
+    serde_json::to_string_pretty(&json)
+        .map(Value::Scalar)
+        .map_err(|e| FunctionError(format!("storejson: {e}")))
+}
+
+/// A scalar as itself, a container as compact JSON.
+fn string(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    match &args[0] {
+        Value::Scalar(text) if !text.trim_start().starts_with(['[', '{']) => {
+            match context.variable(text) {
+                Some(Value::Data(json)) => Ok(Value::Scalar(json.to_string())),
+                _ => Ok(Value::Scalar(text.clone())),
+            }
+        }
+        _ => Ok(Value::Scalar(json_arg(context, args, 0)?.to_string())),
+    }
+}
+
+/// Expands `$(name)` and `${name}` in keys and string values.
+fn data_expand(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    fn expand_text(context: &dyn CallContext, text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find(['$', '@']) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + 1..];
+            let close = match after.chars().next() {
+                Some('(') => ')',
+                Some('{') => '}',
+                _ => {
+                    out.push_str(&rest[at..at + 1]);
+                    rest = after;
+                    continue;
+                }
+            };
+            match after.find(close) {
+                Some(end) => match context.variable(&after[1..end]) {
+                    Some(Value::Scalar(value)) => {
+                        out.push_str(&value);
+                        rest = &after[end + 1..];
+                    }
+                    _ => {
+                        out.push_str(&rest[at..at + 2 + end]);
+                        rest = &after[end + 1..];
+                    }
+                },
+                None => {
+                    out.push_str(&rest[at..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+    fn expand(context: &dyn CallContext, json: Json) -> Json {
+        match json {
+            Json::String(text) => Json::String(expand_text(context, &text)),
+            Json::Array(items) => {
+                Json::Array(items.into_iter().map(|i| expand(context, i)).collect())
+            }
+            Json::Object(map) => Json::Object(
+                map.into_iter()
+                    .map(|(k, v)| (expand_text(context, &k), expand(context, v)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    Ok(Value::Data(expand(context, json_arg(context, args, 0)?)))
+}
+
+/// `{"0": match, "1": group 1, …}` of the first (unanchored) match.
+fn data_regextract(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    let (pattern, text) = (scalar_arg(args, 0)?, scalar_arg(args, 1)?);
+    let regex = super::regex::compile(pattern)?;
+    let captures = regex
+        .captures(text)
+        .map_err(|e| FunctionError(format!("data_regextract: {e}")))?
+        .ok_or_else(|| FunctionError(format!("data_regextract: '{pattern}' does not match")))?;
+    let mut object = serde_json::Map::new();
+    for (at, group) in captures.iter().enumerate() {
+        if let Some(group) = group {
+            object.insert(at.to_string(), Json::String(group.as_str().to_string()));
+        }
+    }
+    for name in regex.capture_names().flatten() {
+        if let Some(group) = captures.name(name) {
+            object.insert(name.to_string(), Json::String(group.as_str().to_string()));
+        }
+    }
+    Ok(Value::Data(Json::Object(object)))
+}
+
+/// Valid JSON; unless strict, a bare scalar (`"a"`, `1`) counts only when
+/// it is a container.
+fn validjson(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    let strict = args.len() > 1 && super::bool_arg(args, 1)?;
+    let parsed = serde_json::from_str::<Json>(scalar_arg(args, 0)?);
+    Ok(class_result(match parsed {
+        Ok(json) => strict || json.is_object() || json.is_array(),
+        Err(_) => false,
+    }))
+}
+
+fn validdata(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    match scalar_arg(args, 1)? {
+        "JSON" => validjson(context, &args[..1]),
+        "YAML" => Ok(class_result(yaml_to_json(scalar_arg(args, 0)?).is_ok())),
+        other => Err(FunctionError(format!("validdata: unknown type '{other}'"))),
+    }
+}
+
+/// `type(name, detail)`: `string`/`slist`/`data`, with detail
+/// `policy string`, `data object`, …. Scalars are held as text, so an
+/// `int` or `real` variable reports `string`.
+fn type_of(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    let detail = args.len() > 1 && super::bool_arg(args, 1)?;
+    let value = match &args[0] {
+        Value::Scalar(name) => context.variable(name),
+        other => Some(other.clone()),
+    };
+    let (kind, detailed) = match value {
+        None => ("none", "none"),
+        Some(Value::Scalar(_)) => ("string", "policy string"),
+        Some(Value::List(_)) => ("slist", "policy slist"),
+        Some(Value::Data(json)) => (
+            "data",
+            match json {
+                Json::Object(_) => "data object",
+                Json::Array(_) => "data array",
+                Json::String(_) => "data string",
+                Json::Number(_) => "data number",
+                Json::Bool(_) => "data boolean",
+                Json::Null => "data null",
+            },
+        ),
+    };
+    Ok(Value::scalar(if detail { detailed } else { kind }))
+}
 
 fn parsejson(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let text = scalar_arg(args, 0)?;
@@ -109,6 +361,50 @@ mod tests {
             Ok(Value::Data(serde_json::json!({"a":[1]})))
         );
         assert!(call(&c, "parsejson", &["{"]).is_err());
+    }
+
+    #[test]
+    fn merging_printing_and_checking() {
+        use crate::functions::test_context::*;
+        let mut c = FixedContext::default();
+        c.variables.insert("x".into(), Value::scalar("X"));
+        c.variables.insert("l".into(), Value::list(["a"]));
+        assert_eq!(
+            call(
+                &c,
+                "mergedata",
+                &[r#"{"a":1,"b":{"x":1}}"#, r#"{"b":{"y":2}}"#, r#"["q"]"#]
+            ),
+            Ok(Value::Data(serde_json::json!({"a":1,"b":{"y":2},"0":"q"})))
+        );
+        assert_eq!(
+            call(&c, "mergedata", &[r#"["a"]"#, "l"]),
+            Ok(Value::Data(serde_json::json!(["a", "a"])))
+        );
+        assert_eq!(
+            call(&c, "storejson", &[r#"{"a":[1]}"#]),
+            scalar("{\n  \"a\": [\n    1\n  ]\n}")
+        );
+        assert_eq!(
+            call(&c, "data_expand", &[r#"{"$(x)":"v$(x)$(nope)"}"#]),
+            Ok(Value::Data(serde_json::json!({"X": "vX$(nope)"})))
+        );
+        assert_eq!(
+            call(&c, "data_regextract", &["b(?<n>.)", "abcd"]),
+            Ok(Value::Data(
+                serde_json::json!({"0": "bc", "1": "c", "n": "c"})
+            ))
+        );
+        assert_eq!(call(&c, "validjson", &["[1]"]), yes());
+        assert_eq!(call(&c, "validjson", &["{"]), no());
+        assert_eq!(call(&c, "validdata", &["a: 1", "YAML"]), yes());
+        assert_eq!(call(&c, "type", &["l", "true"]), scalar("policy slist"));
+        assert_eq!(call(&c, "type", &["x"]), scalar("string"));
+        assert_eq!(
+            call(&c, "parseyaml", &["a: [1, b]"]),
+            Ok(Value::Data(serde_json::json!({"a": [1, "b"]})))
+        );
+        assert_eq!(call(&c, "string", &["l"]), scalar("l"));
     }
 
     #[test]

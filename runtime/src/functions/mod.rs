@@ -7,10 +7,19 @@
 //! JSON) return the class expression `any` or `!any`.
 
 mod classes;
+mod csv;
 mod data;
 mod files;
+mod format;
+mod glob;
+mod infix;
+mod io;
 mod lists;
+mod math;
+pub(crate) mod regex;
 mod strings;
+mod system;
+mod time;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -28,6 +37,18 @@ pub trait CallContext {
     fn variable(&self, name: &str) -> Option<Value>;
     /// The keys of the array `name` (entries `name[key]`), sorted.
     fn array_keys(&self, name: &str) -> Vec<String>;
+    /// Every defined policy variable, qualified as `ns:bundle.name`.
+    fn variable_names(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Defines `name` (an array entry such as `arr[0]`) in the calling
+    /// bundle, for functions that fill arrays (`regextract`, `getfields`,
+    /// `read*array`, `parse*array`).
+    fn define_variable(&self, name: &str, _value: Value) -> Result<(), FunctionError> {
+        Err(FunctionError(format!(
+            "cannot define '{name}': the agent does not yet take variables defined by functions"
+        )))
+    }
 }
 
 /// Why a call produced no value; the variable it feeds stays undefined.
@@ -106,6 +127,10 @@ impl FunctionTable {
             lists::FUNCTIONS,
             files::FUNCTIONS,
             data::FUNCTIONS,
+            io::FUNCTIONS,
+            math::FUNCTIONS,
+            system::FUNCTIONS,
+            time::FUNCTIONS,
         ] {
             for function in family {
                 table.functions.insert(function.name(), *function);
@@ -151,6 +176,54 @@ pub(crate) fn scalar_arg(args: &[Value], at: usize) -> Result<&str, FunctionErro
         .ok_or_else(|| FunctionError(format!("argument {} must be a string", at + 1)))
 }
 
+/// An integer argument as cf-agent reads one: an optional `k`/`K`/`m`/`M`/
+/// `g`/`G` multiplier (1000 or 1024 based), `inf` for its infinity.
+pub(crate) fn int_arg(args: &[Value], at: usize) -> Result<i64, FunctionError> {
+    let text = scalar_arg(args, at)?;
+    parse_int(text).ok_or_else(|| {
+        FunctionError(format!(
+            "argument {} must be an integer, not '{text}'",
+            at + 1
+        ))
+    })
+}
+
+/// cf-agent's `IntFromString`.
+pub(crate) fn parse_int(text: &str) -> Option<i64> {
+    const CF_INFINITY: i64 = 999_999_999;
+    let text = text.trim();
+    if text == "inf" {
+        return Some(CF_INFINITY);
+    }
+    let (digits, factor) = match text.char_indices().last()? {
+        (at, 'k') => (&text[..at], 1000),
+        (at, 'K') => (&text[..at], 1024),
+        (at, 'm') => (&text[..at], 1_000_000),
+        (at, 'M') => (&text[..at], 1024 * 1024),
+        (at, 'g') => (&text[..at], 1_000_000_000),
+        (at, 'G') => (&text[..at], 1024 * 1024 * 1024),
+        _ => (text, 1),
+    };
+    digits.parse::<i64>().ok()?.checked_mul(factor)
+}
+
+/// A real as cf-agent prints one (`%f`).
+pub(crate) fn real_text(value: f64) -> String {
+    format!("{value:.6}")
+}
+
+/// Whether `at` holds `true`/`yes`/`on` (cf-agent's boolean arguments).
+pub(crate) fn bool_arg(args: &[Value], at: usize) -> Result<bool, FunctionError> {
+    match scalar_arg(args, at)? {
+        "true" | "yes" | "on" => Ok(true),
+        "false" | "no" | "off" => Ok(false),
+        other => Err(FunctionError(format!(
+            "argument {} must be true or false, not '{other}'",
+            at + 1
+        ))),
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod test_context {
     use super::*;
@@ -160,6 +233,19 @@ pub(crate) mod test_context {
     pub struct FixedContext {
         pub classes: Vec<String>,
         pub variables: HashMap<String, Value>,
+        pub defined: std::cell::RefCell<Vec<(String, Value)>>,
+    }
+
+    impl FixedContext {
+        /// What functions defined, by name.
+        pub fn defined(&self, name: &str) -> Option<Value> {
+            let defined = self.defined.borrow();
+            defined
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        }
     }
 
     impl CallContext for FixedContext {
@@ -171,6 +257,7 @@ pub(crate) mod test_context {
             self.classes.clone()
         }
         fn variable(&self, name: &str) -> Option<Value> {
+            let name = name.strip_prefix("default:main.").unwrap_or(name);
             self.variables.get(name).cloned()
         }
         fn array_keys(&self, name: &str) -> Vec<String> {
@@ -184,11 +271,37 @@ pub(crate) mod test_context {
             keys.sort();
             keys
         }
+        fn variable_names(&self) -> Vec<String> {
+            self.variables
+                .keys()
+                .map(|k| format!("default:main.{k}"))
+                .collect()
+        }
+        fn define_variable(&self, name: &str, value: Value) -> Result<(), FunctionError> {
+            self.defined.borrow_mut().push((name.to_string(), value));
+            Ok(())
+        }
     }
 
     pub fn call(context: &FixedContext, name: &str, args: &[&str]) -> FunctionResult {
         let args: Vec<Value> = args.iter().map(|a| Value::scalar(*a)).collect();
         table().call(name, context, &args)
+    }
+
+    pub fn scalar(text: &str) -> FunctionResult {
+        Ok(Value::scalar(text))
+    }
+
+    pub fn yes() -> FunctionResult {
+        Ok(Value::scalar("any"))
+    }
+
+    pub fn no() -> FunctionResult {
+        Ok(Value::scalar("!any"))
+    }
+
+    pub fn list(items: &[&str]) -> FunctionResult {
+        Ok(Value::list(items.iter().copied()))
     }
 }
 

@@ -1,0 +1,119 @@
+//! Regular expressions as CFEngine uses them: PCRE syntax (fancy-regex),
+//! compiled once per pattern, and CFEngine's two ways of matching.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use fancy_regex::Regex;
+
+use super::FunctionError;
+
+thread_local! {
+    static COMPILED: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
+}
+
+/// Patterns kept per thread; policies use few distinct ones.
+const CACHE_LIMIT: usize = 4096;
+
+/// Compiles `pattern` (cached).
+pub(crate) fn compile(pattern: &str) -> Result<Regex, FunctionError> {
+    if let Some(regex) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(regex);
+    }
+    let regex = Regex::new(pattern)
+        .map_err(|e| FunctionError(format!("bad regular expression '{pattern}': {e}")))?;
+    COMPILED.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), regex.clone());
+    });
+    Ok(regex)
+}
+
+fn matching_error(pattern: &str, error: fancy_regex::Error) -> FunctionError {
+    FunctionError(format!("matching '{pattern}' failed: {error}"))
+}
+
+/// CFEngine's full match: the first match PCRE finds, anchored at the
+/// start, must span the whole text. Alternatives are not retried, so
+/// `ab|abc` does not fully match `abc` while `abc|ab` does.
+pub(crate) fn full_match(pattern: &str, text: &str) -> Result<bool, FunctionError> {
+    let regex = compile(&format!("^(?:{pattern})"))?;
+    let found = regex.find(text).map_err(|e| matching_error(pattern, e))?;
+    Ok(found.is_some_and(|m| m.end() == text.len()))
+}
+
+/// The first match anywhere in `text` with its capture groups (`None` for
+/// a group that did not take part).
+pub(crate) fn search(
+    pattern: &str,
+    text: &str,
+) -> Result<Option<Vec<Option<String>>>, FunctionError> {
+    let regex = compile(pattern)?;
+    let captures = regex
+        .captures(text)
+        .map_err(|e| matching_error(pattern, e))?;
+    Ok(captures.map(|c| {
+        c.iter()
+            .map(|group| group.map(|m| m.as_str().to_string()))
+            .collect()
+    }))
+}
+
+/// Splits `text` at every match of `separator`, at most `max` pieces (the
+/// last holds the rest); empty pieces are kept.
+pub(crate) fn split(text: &str, separator: &str, max: usize) -> Result<Vec<String>, FunctionError> {
+    let regex = compile(separator)?;
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut from = 0;
+    while pieces.len() + 1 < max && from <= text.len() {
+        let Some(found) = regex
+            .find_from_pos(text, from)
+            .map_err(|e| matching_error(separator, e))?
+        else {
+            break;
+        };
+        if found.end() == found.start() {
+            // An empty separator match splits nothing; step over one character.
+            from = found.end() + text[found.end()..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        pieces.push(text[start..found.start()].to_string());
+        start = found.end();
+        from = found.end();
+    }
+    pieces.push(text[start..].to_string());
+    Ok(pieces)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_match_does_not_retry_alternatives() {
+        assert_eq!(full_match("ab|abc", "abc"), Ok(false));
+        assert_eq!(full_match("abc|ab", "abc"), Ok(true));
+        assert_eq!(full_match("a(bc|b)", "abc"), Ok(true));
+        assert_eq!(full_match("lin", "linux"), Ok(false));
+        assert_eq!(full_match("(?<=x)a|a", "a"), Ok(true));
+        assert!(full_match("(", "a").is_err());
+    }
+
+    #[test]
+    fn search_and_split() {
+        assert_eq!(
+            search("b(.)", "abcd"),
+            Ok(Some(vec![Some("bc".into()), Some("c".into())]))
+        );
+        assert_eq!(search("z", "abc"), Ok(None));
+        assert_eq!(
+            split("a,b,,c", ",", 10),
+            Ok(vec!["a".into(), "b".into(), "".into(), "c".into()])
+        );
+        assert_eq!(split("a,b,c", ",", 2), Ok(vec!["a".into(), "b,c".into()]));
+    }
+}
