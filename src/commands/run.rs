@@ -4,7 +4,8 @@
 //!
 //! Exit status: 0 when the run completed, whatever the promise outcomes
 //! (as cf-agent); 1 when the policy does not load or a fatal error stopped
-//! the run (missing bundle); 2 for a wrong command line or unreadable file.
+//! the run (missing bundle); 2 for a wrong command line or unreadable file;
+//! 3 with `--audit` when some promise would change the host (drift).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,6 +19,9 @@ use runtime::facts::{FactsConfig, HostFacts};
 use runtime::{RunOptions, Verbosity};
 
 use super::{EXIT_ERRORS, EXIT_USAGE};
+
+/// `--audit` found something that would change.
+const EXIT_DRIFT: u8 = 3;
 use crate::render::{self, Format};
 
 #[derive(Args)]
@@ -51,6 +55,15 @@ pub struct RunArgs {
     /// Log every promise.
     #[arg(short = 'v', long = "verbose")]
     pub verbose: bool,
+    /// Change nothing: commands are not run (unless `preview`), reports
+    /// are not printed, every would-be repair is a warning (cf-agent's -n).
+    #[arg(short = 'n', long = "dry-run")]
+    pub dry_run: bool,
+    /// Run every promise as if `action_policy => "warn"`: nothing changes,
+    /// each would-be change is reported (commands with their command
+    /// line); exit 3 when anything would change.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub audit: bool,
     /// The agent's work directory (default: PROMISE_WORKDIR, then
     /// /var/lib/promise-rs for root and ~/.promise-rs otherwise).
     #[arg(long)]
@@ -89,6 +102,8 @@ pub fn run(args: RunArgs) -> ExitCode {
         define: args.define,
         negate: args.negate,
         bundlesequence: (!args.bundlesequence.is_empty()).then_some(args.bundlesequence),
+        dry_run: args.dry_run,
+        audit: args.audit,
         verbosity: if args.verbose {
             Verbosity::Verbose
         } else if args.inform {
@@ -112,6 +127,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     eprintln!("promise-rs run: {}", report.summary);
     match report.fatal {
         Some(_) => ExitCode::from(EXIT_ERRORS),
+        None if args.audit && report.summary.warned > 0 => ExitCode::from(EXIT_DRIFT),
         None => ExitCode::SUCCESS,
     }
 }

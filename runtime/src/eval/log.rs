@@ -36,6 +36,16 @@ impl<'w> Log<'w> {
         self.line("error", message);
     }
 
+    /// Shown at every verbosity, as cf-agent shows warnings.
+    pub fn warning(&self, message: &str) {
+        self.line("warning", message);
+    }
+
+    /// Shown at every verbosity, as cf-agent shows notices (command output).
+    pub fn notice(&self, message: &str) {
+        self.line("notice", message);
+    }
+
     pub fn info(&self, message: &str) {
         if self.verbosity >= Verbosity::Inform {
             self.line("info", message);

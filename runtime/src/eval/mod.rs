@@ -9,6 +9,7 @@
 //! `body` (body attributes with arguments), `promise` (one promise, all its
 //! iterations), `bundle` (passes and the bundlesequence), `log`.
 
+pub mod action;
 pub mod body;
 pub mod bundle;
 pub mod context;
@@ -47,6 +48,12 @@ pub struct RunOptions {
     /// `-b`: replaces the bundlesequence of `body common control`.
     pub bundlesequence: Option<Vec<String>>,
     pub verbosity: Verbosity,
+    /// `-n`/`--dry-run`: nothing changes; commands are not run (unless
+    /// `preview`), reports are not printed, every would-be repair warns.
+    pub dry_run: bool,
+    /// `--audit`: every promise as if `action_policy => "warn"`; reports
+    /// still print and methods are still called.
+    pub audit: bool,
 }
 
 /// How a run ended.
@@ -106,6 +113,10 @@ pub struct Agent<'p, 'w> {
     /// Pre-evaluation: no outcomes, no classes bodies.
     pub(crate) pre_evaluating: bool,
     pub(crate) fatal: Option<String>,
+    pub(crate) dry_run: bool,
+    pub(crate) audit: bool,
+    /// Commands run with `background => "true"`, waited for at the end.
+    pub(crate) background: Vec<crate::promises::commands::BackgroundJob>,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -120,6 +131,7 @@ pub fn run(
 ) -> RunReport {
     let mut agent = Agent::new(policy, sources, facts, options, reports, log);
     agent.run();
+    crate::promises::commands::wait_for_background(&mut agent);
     RunReport {
         summary: agent.summary,
         fatal: agent.fatal,
@@ -165,6 +177,9 @@ impl<'p, 'w> Agent<'p, 'w> {
             log: Log::new(log, options.verbosity),
             pre_evaluating: false,
             fatal: None,
+            dry_run: options.dry_run,
+            audit: options.audit,
+            background: Vec::new(),
             bundlesequence: options.bundlesequence.clone(),
         }
     }

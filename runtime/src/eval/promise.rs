@@ -98,16 +98,40 @@ impl<'p> Agent<'p, '_> {
                     return;
                 }
                 if self.first_actuation(promise, &promiser, &binding) {
-                    let outcome =
-                        promises::reports::actuate(self, promise, &promiser.text, &binding);
+                    // Return values are stored whatever the action policy;
+                    // `--audit` prints reports, they change nothing.
+                    let warn = promise.constraint("bundle_return_value_index").is_none()
+                        && (self.dry_run || self.action_settings(promise, &binding).warn_only);
+                    let outcome = if warn {
+                        Outcome::Warned {
+                            message: format!("Need to repair reports promise: {}", promiser.text),
+                        }
+                    } else {
+                        promises::reports::actuate(self, promise, &promiser.text, &binding)
+                    };
                     self.record(promise, &binding, outcome);
                 }
             }
             "methods" => {
                 if self.first_actuation(promise, &promiser, &binding) {
-                    let outcome =
-                        promises::methods::actuate(self, promise, &promiser.text, &binding);
+                    // A dry run or an audit still calls the bundle (so that
+                    // its promises report); only action_policy stops it.
+                    let outcome = if self.action_settings(promise, &binding).warn_only {
+                        Outcome::Warned {
+                            message: format!(
+                                "Bundle '{}' should be invoked, but only a warning was promised!",
+                                promiser.text
+                            ),
+                        }
+                    } else {
+                        promises::methods::actuate(self, promise, &promiser.text, &binding)
+                    };
                     self.record(promise, &binding, outcome);
+                }
+            }
+            "commands" => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    promises::commands::actuate(self, promise, &promiser.text, &binding);
                 }
             }
             other => {
@@ -233,23 +257,36 @@ impl<'p> Agent<'p, '_> {
     /// Counts an outcome, folds it into the bundle's, logs it and sets the
     /// promise's outcome classes.
     pub(crate) fn record(&mut self, promise: &Promise, binding: &Binding, outcome: Outcome) {
+        self.record_logged(promise, binding, outcome, RecordLog::Default);
+    }
+
+    /// [`Agent::record`], with the level its message is logged at chosen by
+    /// the promise type (cf-agent logs some failures at info level only).
+    pub(crate) fn record_logged(
+        &mut self,
+        promise: &Promise,
+        binding: &Binding,
+        outcome: Outcome,
+        level: RecordLog,
+    ) {
         if self.pre_evaluating {
             return;
         }
         self.summary.add(&outcome);
-        match &outcome {
-            Outcome::NotKept { message, .. } => self
-                .log
-                .error(&format!("{}: {message}", self.location(promise))),
-            Outcome::Warned { message } => self
-                .log
-                .info(&format!("{}: warning: {message}", self.location(promise))),
-            other => self.log.verbose(&format!(
-                "{}: {} promise {other}",
-                self.location(promise),
-                promise.promise_type
-            )),
+        if level == RecordLog::Default {
+            let location = self.location(promise);
+            match &outcome {
+                Outcome::NotKept { message, .. } => {
+                    self.log.error(&format!("{location}: {message}"))
+                }
+                Outcome::Warned { message } => self.log.warning(&format!("{location}: {message}")),
+                other => self.log.verbose(&format!(
+                    "{location}: {} promise {other}",
+                    promise.promise_type
+                )),
+            }
         }
+        self.log_transaction(promise, binding, &outcome);
         self.outcome_classes(promise, binding, &outcome);
         let succeeded = matches!(outcome, Outcome::Kept | Outcome::Repaired);
         if let Some(handle) = self.frame().and_then(|f| f.this.handle.clone()) {
@@ -304,4 +341,13 @@ impl<'p> Agent<'p, '_> {
             self.classes.undefine(&namespace, &canonify(&class));
         }
     }
+}
+
+/// Whether [`Agent::record_logged`] logs the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordLog {
+    /// Failures as errors, warnings as warnings, the rest verbose.
+    Default,
+    /// The promise type logged its own message, at the level cf-agent uses.
+    Silent,
 }

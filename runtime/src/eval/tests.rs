@@ -125,7 +125,7 @@ fn define_and_bundlesequence_override() {
 #[test]
 fn unknown_promise_types_are_not_kept_and_missing_bundles_are_fatal() {
     let (out, report) = run_policy(
-        &main_bundle(r#"commands: "/bin/true"; reports: "after";"#),
+        &main_bundle(r#"databases: "db" database_type => "sql"; reports: "after";"#),
         &RunOptions::default(),
     );
     assert_eq!(out, vec!["R: after"]);

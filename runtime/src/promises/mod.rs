@@ -2,6 +2,8 @@
 //! called once per promise iteration that passed its guards.
 
 pub mod classes;
+pub mod commands;
 pub mod methods;
+pub mod module_protocol;
 pub mod reports;
 pub mod vars;
