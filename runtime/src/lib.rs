@@ -3,6 +3,7 @@
 
 pub mod eval;
 pub mod facts;
+pub mod fileops;
 pub mod functions;
 pub mod outcome;
 pub mod process;
