@@ -35,6 +35,8 @@ enum Command {
     Graph(commands::graph::GraphArgs),
     /// Evaluate a policy and converge the host, like cf-agent.
     Run(commands::run::RunArgs),
+    /// List CFEngine 3.21's functions with signature, family and status.
+    Functions(commands::functions::FunctionsArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,5 +46,6 @@ fn main() -> ExitCode {
         Command::Parse(args) => commands::parse::run(args),
         Command::Graph(args) => commands::graph::run(args),
         Command::Run(args) => commands::run::run(args),
+        Command::Functions(args) => commands::functions::run(args),
     }
 }

@@ -1,3 +1,4 @@
+pub mod functions;
 pub mod graph;
 pub mod lint;
 pub mod parse;

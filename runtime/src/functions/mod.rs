@@ -16,7 +16,9 @@ mod infix;
 mod io;
 mod lists;
 mod math;
+mod net;
 pub(crate) mod regex;
+pub mod status;
 mod strings;
 mod system;
 mod time;
@@ -72,7 +74,7 @@ pub enum Arity {
 }
 
 impl Arity {
-    fn accepts(self, n: usize) -> bool {
+    pub fn accepts(self, n: usize) -> bool {
         match self {
             Arity::Exactly(k) => n == k,
             Arity::Between(lo, hi) => (lo..=hi).contains(&n),
@@ -129,6 +131,7 @@ impl FunctionTable {
             data::FUNCTIONS,
             io::FUNCTIONS,
             math::FUNCTIONS,
+            net::FUNCTIONS,
             system::FUNCTIONS,
             time::FUNCTIONS,
         ] {

@@ -1,0 +1,87 @@
+//! Functions of CFEngine 3.21 this runtime does not implement, each with
+//! the reason, and notes on implemented functions that differ from
+//! cf-agent in a known way. `promise-rs functions` prints both; a test
+//! fails if a function of the syntax table is neither implemented nor here.
+
+/// Why a function is not implemented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Will be implemented; the reason says what it waits for.
+    NotYet(&'static str),
+    /// Has no meaning for this agent on Linux.
+    NotApplicable(&'static str),
+}
+
+const NEEDS_DEFINE: &str = "defines variables or classes from inside a call; the evaluator does not take definitions from functions yet (CallContext::define_variable)";
+const NEEDS_UNEXPANDED: &str = "its template holds $(this.*) references that must reach the function unexpanded; the evaluator expands arguments before the call";
+const NEEDS_INTROSPECTION: &str = "needs the evaluator's bundle and call-stack introspection, which CallContext does not offer yet";
+const NEEDS_TAGS: &str =
+    "needs class and variable meta tags, which the evaluator does not keep yet";
+const NEEDS_SERVER: &str = "talks to cf-serverd or other hosts; waits for the network issue";
+
+/// Functions of the syntax table that are not implemented.
+pub const MISSING: &[(&str, Missing)] = &[
+    ("bundlesmatching", Missing::NotYet(NEEDS_INTROSPECTION)),
+    ("bundlestate", Missing::NotYet(NEEDS_INTROSPECTION)),
+    ("callstack_callers", Missing::NotYet(NEEDS_INTROSPECTION)),
+    ("callstack_promisers", Missing::NotYet(NEEDS_INTROSPECTION)),
+    ("datastate", Missing::NotYet(NEEDS_INTROSPECTION)),
+    ("getclassmetatags", Missing::NotYet(NEEDS_TAGS)),
+    ("getvariablemetatags", Missing::NotYet(NEEDS_TAGS)),
+    ("maplist", Missing::NotYet(NEEDS_UNEXPANDED)),
+    ("maparray", Missing::NotYet(NEEDS_UNEXPANDED)),
+    ("mapdata", Missing::NotYet(NEEDS_UNEXPANDED)),
+    ("usemodule", Missing::NotYet(NEEDS_DEFINE)),
+    ("read_module_protocol", Missing::NotYet(NEEDS_DEFINE)),
+    ("packagesmatching", Missing::NotYet("reads the package inventory that the packages promise type caches in the work directory; waits for packages")),
+    ("packageupdatesmatching", Missing::NotYet("reads the package-update inventory that the packages promise type caches; waits for packages")),
+    ("splayclass", Missing::NotYet("the slot must come from cf-agent's own hash of the text, not yet reproduced")),
+    ("hostsseen", Missing::NotYet("reads cf_lastseen.lmdb, written by network connections; waits for the network issue")),
+    ("network_connections", Missing::NotYet("parses /proc/net/{tcp,udp}{,6} into cf-agent's data layout; not written yet")),
+    ("readtcp", Missing::NotYet(NEEDS_SERVER)),
+    ("remoteclassesmatching", Missing::NotYet(NEEDS_SERVER)),
+    ("remotescalar", Missing::NotYet(NEEDS_SERVER)),
+    ("selectservers", Missing::NotYet(NEEDS_SERVER)),
+    ("url_get", Missing::NotYet("fetches URLs through libcurl; not written yet")),
+    ("hostswithclass", Missing::NotApplicable("CFEngine Enterprise hub only")),
+    ("hubknowledge", Missing::NotApplicable("CFEngine Enterprise hub only")),
+    ("ldaparray", Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP")),
+    ("ldaplist", Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP")),
+    ("ldapvalue", Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP")),
+    ("regldap", Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP")),
+];
+
+/// Implemented functions whose behaviour is known to differ from cf-agent.
+pub const NOTES: &[(&str, &str)] = &[
+    ("regextract", "fills its array only where the agent accepts variables from functions (CallContext::define_variable); the class result is exact"),
+    ("getfields", "fills its array only where the agent accepts variables from functions (CallContext::define_variable)"),
+    ("readstringarray", "fills its array only where the agent accepts variables from functions"),
+    ("readstringarrayidx", "fills its array only where the agent accepts variables from functions"),
+    ("readintarray", "fills its array only where the agent accepts variables from functions"),
+    ("readrealarray", "fills its array only where the agent accepts variables from functions"),
+    ("parsestringarray", "fills its array only where the agent accepts variables from functions"),
+    ("parsestringarrayidx", "fills its array only where the agent accepts variables from functions"),
+    ("parseintarray", "fills its array only where the agent accepts variables from functions"),
+    ("parserealarray", "fills its array only where the agent accepts variables from functions"),
+    ("shuffle", "glibc rand() seeded with the seed's hash: matches cf-agent for the seeds checked, not yet for all"),
+    ("type", "int and real variables report string: the runtime holds every scalar as text"),
+    ("variablesmatching", "tag filters are refused: variables carry no tags yet"),
+    ("variablesmatching_as_data", "tag filters are refused: variables carry no tags yet"),
+    ("readyaml", "YAML 1.2 scalars: unquoted y/n/on/off stay strings (cf-agent's libyaml reads them as booleans)"),
+    ("parseyaml", "YAML 1.2 scalars: unquoted y/n/on/off stay strings (cf-agent's libyaml reads them as booleans)"),
+    ("execresult", "not cached per run yet: two identical calls run the command twice"),
+    ("returnszero", "not cached per run yet"),
+];
+
+/// Why `name` is not implemented, if it is listed.
+pub fn missing(name: &str) -> Option<Missing> {
+    MISSING.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+}
+
+/// A known difference of an implemented function.
+pub fn note(name: &str) -> Option<&'static str> {
+    NOTES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
