@@ -209,7 +209,13 @@ pub fn actuate(agent: &mut Agent, promise: &Promise, promiser: &str, binding: &B
         agent.summary.add(&Outcome::failed("powershell"));
         return;
     }
-    let invocation = match invocation(&contain, command_line.clone(), shell) {
+    let mut unknown = Vec::new();
+    let invocation = invocation(&contain, command_line.clone(), shell, &mut unknown);
+    // cf-agent says nothing here and runs the command as uid/gid -2.
+    for message in unknown {
+        agent.log.warning(&format!("{location}: {message}"));
+    }
+    let invocation = match invocation {
         Ok(invocation) => invocation,
         Err(why) => return finish(agent, Outcome::failed(why), Log::Error),
     };
@@ -403,6 +409,7 @@ fn invocation(
     contain: &BodyAttributes,
     command_line: String,
     shell: Shell,
+    unknown: &mut Vec<String>,
 ) -> Result<Invocation, String> {
     let umask = match contain.scalar("umask") {
         Some(text) => libc::mode_t::from_str_radix(text.trim(), 8)
@@ -411,14 +418,12 @@ fn invocation(
             .ok_or_else(|| format!("Error reading assumed octal value '{text}'"))?,
         None => 0o077,
     };
-    let uid = match contain.scalar("exec_owner") {
-        Some(owner) => Some(user_id(owner)?),
-        None => None,
-    };
-    let gid = match contain.scalar("exec_group") {
-        Some(group) => Some(group_id(group)?),
-        None => None,
-    };
+    let uid = contain
+        .scalar("exec_owner")
+        .map(|owner| user_id(owner, unknown));
+    let gid = contain
+        .scalar("exec_group")
+        .map(|group| group_id(group, unknown));
     let groups = match gid {
         Some(_) => login_groups(uid),
         None => None,
@@ -447,32 +452,41 @@ fn invocation(
     })
 }
 
-fn user_id(owner: &str) -> Result<libc::uid_t, String> {
+/// cf-agent's `Str2Uid`: a number or a user name; an unknown name logs an
+/// error and becomes uid `(uid_t)-2`, which root can still switch to.
+fn user_id(owner: &str, unknown: &mut Vec<String>) -> libc::uid_t {
     if let Ok(uid) = owner.trim().parse::<libc::uid_t>() {
-        return Ok(uid);
+        return uid;
     }
-    let name = CString::new(owner).map_err(|_| format!("Unknown user '{owner}' in promise"))?;
-    // SAFETY: getpwnam reads the user database; the pointer is used at once.
-    let entry = unsafe { libc::getpwnam(name.as_ptr()) };
+    let entry = match CString::new(owner) {
+        // SAFETY: getpwnam reads the user database; the pointer is used at once.
+        Ok(name) => unsafe { libc::getpwnam(name.as_ptr()) },
+        Err(_) => std::ptr::null_mut(),
+    };
     if entry.is_null() {
-        return Err(format!("Unknown user '{owner}' in promise"));
+        unknown.push(format!("Unknown user '{owner}' in promise"));
+        return libc::uid_t::MAX - 1;
     }
     // SAFETY: checked non-null above.
-    Ok(unsafe { (*entry).pw_uid })
+    unsafe { (*entry).pw_uid }
 }
 
-fn group_id(group: &str) -> Result<libc::gid_t, String> {
+/// cf-agent's `Str2Gid`, like [`user_id`].
+fn group_id(group: &str, unknown: &mut Vec<String>) -> libc::gid_t {
     if let Ok(gid) = group.trim().parse::<libc::gid_t>() {
-        return Ok(gid);
+        return gid;
     }
-    let name = CString::new(group).map_err(|_| format!("Unknown group '{group}' in promise"))?;
-    // SAFETY: getgrnam reads the group database; the pointer is used at once.
-    let entry = unsafe { libc::getgrnam(name.as_ptr()) };
+    let entry = match CString::new(group) {
+        // SAFETY: getgrnam reads the group database; the pointer is used at once.
+        Ok(name) => unsafe { libc::getgrnam(name.as_ptr()) },
+        Err(_) => std::ptr::null_mut(),
+    };
     if entry.is_null() {
-        return Err(format!("Unknown group '{group}' in promise"));
+        unknown.push(format!("Unknown group '{group}' in promise"));
+        return libc::gid_t::MAX - 1;
     }
     // SAFETY: checked non-null above.
-    Ok(unsafe { (*entry).gr_gid })
+    unsafe { (*entry).gr_gid }
 }
 
 /// The supplementary groups `initgroups` would give `uid`'s login name;
@@ -667,6 +681,7 @@ struct ChildSetup {
     uid: Option<libc::uid_t>,
     gid: Option<libc::gid_t>,
     groups: Option<Vec<libc::gid_t>>,
+    messages: ChildMessages,
 }
 
 impl ChildSetup {
@@ -679,43 +694,87 @@ impl ChildSetup {
             uid: invocation.uid,
             gid: invocation.gid,
             groups: invocation.groups.clone(),
+            messages: ChildMessages::new(invocation),
         }
     }
 
-    /// In the child: any failure ends it with status 1, as cf-agent's.
+    /// In the child: any failure ends it with status 1, as cf-agent's,
+    /// after saying why on its output (so it shows as a `Q:` line).
     fn apply(&self) {
         // SAFETY: plain system calls on prepared data, in the forked child.
         unsafe {
             libc::umask(self.umask);
             if let Some(root) = &self.chroot {
                 if libc::chroot(root.as_ptr()) == -1 {
-                    libc::_exit(1);
+                    fail(&self.messages.chroot);
                 }
             }
             if let Some(dir) = &self.chdir {
                 if libc::chdir(dir.as_ptr()) == -1 {
-                    libc::_exit(1);
+                    fail(&self.messages.chdir);
                 }
             }
             if let Some(gid) = self.gid {
                 if libc::setgid(gid) == -1 {
-                    libc::_exit(1);
+                    fail(&self.messages.setgid);
                 }
                 match &self.groups {
                     Some(groups) => {
                         if libc::setgroups(groups.len(), groups.as_ptr()) == -1 {
-                            libc::_exit(1);
+                            fail(&self.messages.groups);
                         }
                     }
-                    None => libc::_exit(1),
+                    None => fail(&self.messages.groups),
                 }
             }
             if let Some(uid) = self.uid {
                 if libc::setuid(uid) == -1 {
-                    libc::_exit(1);
+                    fail(&self.messages.setuid);
                 }
             }
         }
+    }
+}
+
+/// Messages the child prints before giving up, prepared before the fork.
+#[derive(Default)]
+struct ChildMessages {
+    chroot: Vec<u8>,
+    chdir: Vec<u8>,
+    setgid: Vec<u8>,
+    groups: Vec<u8>,
+    setuid: Vec<u8>,
+}
+
+impl ChildMessages {
+    fn new(invocation: &Invocation) -> Self {
+        let line = |text: String| format!("   error: {text}\n").into_bytes();
+        let uid = invocation.uid.unwrap_or(libc::uid_t::MAX);
+        let gid = invocation.gid.unwrap_or(libc::gid_t::MAX);
+        ChildMessages {
+            chroot: line(format!(
+                "Couldn't chroot to '{}'.",
+                invocation.chroot.as_deref().unwrap_or("")
+            )),
+            chdir: line(format!(
+                "Couldn't chdir to '{}'.",
+                invocation.chdir.as_deref().unwrap_or("")
+            )),
+            setgid: line(format!("Couldn't set gid to '{gid}'.")),
+            groups: line(format!(
+                "Unable to get login groups when dropping privilege to '{uid}'."
+            )),
+            setuid: line(format!("Couldn't set uid to '{uid}'.")),
+        }
+    }
+}
+
+/// In the forked child: writes `message` to its output and exits 1.
+fn fail(message: &[u8]) -> ! {
+    // SAFETY: write and _exit are async-signal-safe.
+    unsafe {
+        libc::write(2, message.as_ptr().cast(), message.len());
+        libc::_exit(1)
     }
 }
 
