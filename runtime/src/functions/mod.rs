@@ -16,6 +16,7 @@ mod infix;
 mod io;
 mod lists;
 mod math;
+mod mustache;
 mod net;
 pub(crate) mod regex;
 pub mod status;

@@ -110,6 +110,11 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: string_trim,
     },
     &Builtin {
+        name: "string_mustache",
+        arity: Arity::AtLeast(1),
+        body: super::mustache::string_mustache,
+    },
+    &Builtin {
         name: "string_upcase",
         arity: Arity::Exactly(1),
         body: string_upcase,
