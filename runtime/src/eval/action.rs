@@ -43,6 +43,29 @@ const NOT_LOGGED: &[&str] = &[
 ];
 
 impl Agent<'_, '_> {
+    /// `body agent control { dryrun => "true"; }` turns on the dry run as
+    /// `-n` does (cf-agent reads it after pre-evaluation).
+    pub(crate) fn read_agent_control_dry_run(&mut self) {
+        let policy = self.policy;
+        let Some((_, constraint)) = policy
+            .bodies
+            .iter()
+            .filter(|b| b.body_type() == "agent" && b.name() == "control")
+            .flat_map(|b| b.constraints.iter())
+            .find(|(_, c)| c.ast.lval.name == "dryrun")
+        else {
+            return;
+        };
+        self.frames.push(super::bundle::control_frame());
+        let value = self
+            .evaluate_rval(&constraint.ast.rval, &Binding::new())
+            .and_then(|e| e.value.as_scalar().map(str::to_string));
+        self.frames.pop();
+        if is_true(value.as_deref()) {
+            self.dry_run = true;
+        }
+    }
+
     /// The `action` body of `promise` for this iteration.
     pub(crate) fn action_settings(&self, promise: &Promise, binding: &Binding) -> ActionSettings {
         let Some(body) = promise

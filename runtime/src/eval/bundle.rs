@@ -222,7 +222,7 @@ impl<'p> Agent<'p, '_> {
 }
 
 /// Where `body common control` is evaluated: the default namespace, no bundle.
-fn control_frame() -> Frame {
+pub(crate) fn control_frame() -> Frame {
     Frame {
         bundle: None,
         namespace: "default".into(),

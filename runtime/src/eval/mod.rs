@@ -186,6 +186,7 @@ impl<'p, 'w> Agent<'p, 'w> {
 
     fn run(&mut self) {
         self.pre_evaluate();
+        self.read_agent_control_dry_run();
         let sequence = match self.sequence() {
             Ok(sequence) => sequence,
             Err(message) => {

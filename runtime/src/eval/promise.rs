@@ -120,7 +120,7 @@ impl<'p> Agent<'p, '_> {
                         Outcome::Warned {
                             message: format!(
                                 "Bundle '{}' should be invoked, but only a warning was promised!",
-                                promiser.text
+                                self.method_name(promise, &binding, &promiser.text)
                             ),
                         }
                     } else {
@@ -141,6 +141,18 @@ impl<'p> Agent<'p, '_> {
                     self.record(promise, &binding, outcome);
                 }
             }
+        }
+    }
+
+    /// The bundle a methods promise calls: `usebundle`, else the promiser.
+    fn method_name(&self, promise: &Promise, binding: &Binding, promiser: &str) -> String {
+        match promise.constraint("usebundle").map(|c| &c.ast.rval) {
+            Some(Rval::Call(call)) => self.expand(call.function.text(), binding).text,
+            Some(other) => self
+                .evaluate_rval(other, binding)
+                .and_then(|e| e.value.as_scalar().map(str::to_string))
+                .unwrap_or_else(|| promiser.to_string()),
+            None => promiser.to_string(),
         }
     }
 
