@@ -45,6 +45,11 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: regcmp,
     },
     &Builtin {
+        name: "regarray",
+        arity: Arity::Exactly(2),
+        body: regarray,
+    },
+    &Builtin {
         name: "classify",
         arity: Arity::Exactly(1),
         body: classify,
@@ -161,6 +166,19 @@ fn isvariable(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     ))
 }
 
+/// `regarray(array, regex)`: some value of the array fully matches.
+fn regarray(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    let (array, pattern) = (scalar_arg(args, 0)?, scalar_arg(args, 1)?);
+    for key in context.array_keys(array) {
+        if let Some(Value::Scalar(value)) = context.variable(&format!("{array}[{key}]")) {
+            if full_match(pattern, &value)? {
+                return Ok(class_result(true));
+            }
+        }
+    }
+    Ok(class_result(false))
+}
+
 /// Whether the canonified text is a defined class.
 fn classify(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let class = super::strings::canonify_bytes(scalar_arg(args, 0)?);
@@ -232,6 +250,17 @@ mod tests {
         assert_eq!(call(&c, "isvariable", &["y"]), no);
         assert_eq!(call(&c, "classify", &["lin-ux"]), Ok(Value::scalar("!any")));
         assert_eq!(call(&c, "classify", &["linux"]), Ok(Value::scalar("any")));
+        let mut c = context();
+        c.variables.insert("arr[a]".into(), Value::scalar("xyz"));
+        c.variables.insert("arr[b]".into(), Value::scalar("abc"));
+        assert_eq!(
+            call(&c, "regarray", &["arr", "ab."]),
+            Ok(Value::scalar("any"))
+        );
+        assert_eq!(
+            call(&c, "regarray", &["arr", "ab"]),
+            Ok(Value::scalar("!any"))
+        );
     }
 
     #[test]

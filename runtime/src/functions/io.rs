@@ -13,6 +13,11 @@ use crate::value::Value;
 
 pub(super) const FUNCTIONS: &[&dyn Function] = &[
     &Builtin {
+        name: "classfiltercsv",
+        arity: Arity::Between(3, 4),
+        body: classfiltercsv,
+    },
+    &Builtin {
         name: "countlinesmatching",
         arity: Arity::Exactly(2),
         body: countlinesmatching,
@@ -261,6 +266,61 @@ fn readcsv(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
             .map(|r| Json::Array(r.into_iter().map(Json::String).collect()))
             .collect(),
     )))
+}
+
+/// `classfiltercsv(file, has_header, class_column, sort_column)`: the rows
+/// whose class expression holds, without that column, sorted by the sort
+/// column (as text); objects keyed by the header when there is one.
+fn classfiltercsv(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    let text = read_text(scalar_arg(args, 0)?, 0)?;
+    let has_header = super::bool_arg(args, 1)?;
+    let column = |at: usize| -> Result<Option<usize>, FunctionError> {
+        if args.len() <= at {
+            return Ok(None);
+        }
+        Ok(usize::try_from(int_arg(args, at)?).ok())
+    };
+    let class_column =
+        column(2)?.ok_or_else(|| FunctionError("classfiltercsv: bad class column".into()))?;
+    let sort_column = column(3)?;
+    let mut rows = super::csv::records(&text);
+    let header = if has_header && !rows.is_empty() {
+        Some(rows.remove(0))
+    } else {
+        None
+    };
+    let mut kept = Vec::new();
+    for row in rows {
+        let Some(expression) = row.get(class_column) else {
+            continue;
+        };
+        if context.class_expression(expression) == Some(true) {
+            kept.push(row);
+        }
+    }
+    if let Some(sort) = sort_column {
+        kept.sort_by(|a, b| a.get(sort).cmp(&b.get(sort)));
+    }
+    let shaped = kept.into_iter().map(|row| {
+        let cells = row
+            .into_iter()
+            .enumerate()
+            .filter(|(at, _)| *at != class_column);
+        match &header {
+            Some(names) => Json::Object(
+                cells
+                    .map(|(at, cell)| {
+                        (
+                            names.get(at).cloned().unwrap_or_else(|| at.to_string()),
+                            Json::String(cell),
+                        )
+                    })
+                    .collect(),
+            ),
+            None => Json::Array(cells.map(|(_, cell)| Json::String(cell)).collect()),
+        }
+    });
+    Ok(Value::Data(Json::Array(shaped.collect())))
 }
 
 /// `KEY=value` lines; quotes around the value are removed, lines without
@@ -574,6 +634,29 @@ mod tests {
             Ok(Value::Data(json!({"a": 1, "b": ["x"]})))
         );
         assert!(call(&c, "readjson", &[&y]).is_err());
+    }
+
+    #[test]
+    fn class_filtered_csv() {
+        let c = FixedContext {
+            classes: vec!["any".into(), "linux".into()],
+            ..FixedContext::default()
+        };
+        let csv = file(
+            "cf.csv",
+            "ClassExpr,Sort,Token,Value\r\nany,2,net,ANY\r\nnope,1,a,b\r\nlinux,1,x,y\r\n",
+        );
+        assert_eq!(
+            call(&c, "classfiltercsv", &[&csv, "true", "0", "1"]),
+            Ok(Value::Data(
+                json!([{"Sort":"1","Token":"x","Value":"y"},{"Sort":"2","Token":"net","Value":"ANY"}])
+            ))
+        );
+        assert_eq!(
+            call(&c, "classfiltercsv", &[&csv, "false", "0"])
+                .map(|v| matches!(v, Value::Data(serde_json::Value::Array(a)) if a.len() == 2)),
+            Ok(true)
+        );
     }
 
     #[test]

@@ -27,6 +27,11 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: every,
     },
     &Builtin {
+        name: "expandrange",
+        arity: Arity::Exactly(2),
+        body: expandrange,
+    },
+    &Builtin {
         name: "filter",
         arity: Arity::Exactly(5),
         body: filter,
@@ -174,6 +179,34 @@ fn some(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
 
 fn none(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     Ok(class_result(matches(context, args)?.0 == 0))
+}
+
+/// `expandrange("h[1-3].x", step)`: one string per number of the first
+/// `[a-b]` range, counting by `step` (no zero padding).
+fn expandrange(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    let template = scalar_arg(args, 0)?;
+    let step = int_arg(args, 1)?.max(1);
+    let range = template.find('[').and_then(|open| {
+        let close = open + template[open..].find(']')?;
+        let (a, b) = template[open + 1..close].split_once('-')?;
+        Some((
+            open,
+            close,
+            a.trim().parse::<i64>().ok()?,
+            b.trim().parse::<i64>().ok()?,
+        ))
+    });
+    let Some((open, close, first, last)) = range else {
+        return Ok(Value::List(vec![template.to_string()]));
+    };
+    let (prefix, suffix) = (&template[..open], &template[close + 1..]);
+    let mut out = Vec::new();
+    let mut n = first;
+    while n <= last && out.len() < 1_000_000 {
+        out.push(format!("{prefix}{n}{suffix}"));
+        n = n.saturating_add(step);
+    }
+    Ok(Value::List(out))
 }
 
 /// `filter(pattern, list, is_regex, invert, max)`.
@@ -459,6 +492,14 @@ mod tests {
         assert_eq!(call(&c, "some", &["1", "l"]), no());
         assert_eq!(call(&c, "none", &["z", "l"]), yes());
         assert_eq!(call(&c, "reglist", &["l", "[0-9]+"]), yes());
+        assert_eq!(
+            call(&c, "expandrange", &["h[1-3].x", "1"]),
+            list(&["h1.x", "h2.x", "h3.x"])
+        );
+        assert_eq!(
+            call(&c, "expandrange", &["h[01-10]", "4"]),
+            list(&["h1", "h5", "h9"])
+        );
     }
 
     #[test]

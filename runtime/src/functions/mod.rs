@@ -19,6 +19,7 @@ mod math;
 mod mustache;
 mod net;
 pub(crate) mod regex;
+mod search;
 pub mod status;
 mod strings;
 mod system;
@@ -133,6 +134,7 @@ impl FunctionTable {
             io::FUNCTIONS,
             math::FUNCTIONS,
             net::FUNCTIONS,
+            search::FUNCTIONS,
             system::FUNCTIONS,
             time::FUNCTIONS,
         ] {

@@ -100,6 +100,11 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: processexists,
     },
     &Builtin {
+        name: "registryvalue",
+        arity: Arity::Exactly(2),
+        body: registryvalue,
+    },
+    &Builtin {
         name: "returnszero",
         arity: Arity::Exactly(2),
         body: returnszero,
@@ -240,6 +245,13 @@ fn execresult_as_data(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let run = run_args(args)?;
     Ok(Value::Data(
         json!({"exit_code": run.exit_code, "output": run.output}),
+    ))
+}
+
+/// The Windows registry does not exist on Linux; cf-agent's call fails.
+fn registryvalue(_: &dyn CallContext, _: &[Value]) -> FunctionResult {
+    Err(FunctionError(
+        "registryvalue: the Windows registry does not exist on Linux".into(),
     ))
 }
 
