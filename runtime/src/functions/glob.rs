@@ -25,15 +25,18 @@ fn join(base: &str, name: &str) -> String {
     }
 }
 
+/// A directory's names, sorted as glob(3) sorts its results.
 fn entries(dir: &str) -> Vec<String> {
     let dir = if dir.is_empty() { "." } else { dir };
-    fs::read_dir(dir)
+    let mut names: Vec<String> = fs::read_dir(dir)
         .map(|rd| {
             rd.flatten()
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    names.sort();
+    names
 }
 
 fn walk(base: &str, components: &[&str], out: &mut Vec<String>) {
