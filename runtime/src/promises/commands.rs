@@ -237,6 +237,19 @@ pub fn actuate(agent: &mut Agent, promise: &Promise, promiser: &str, binding: &B
             no_output,
             handle,
         });
+        // cf-agent's parent returns "kept" without classes: the bundle and
+        // depends_on see a kept promise.
+        if let Some(handle) = agent.frame().and_then(|f| f.this.handle.clone()) {
+            agent.handle_outcomes.insert(handle, true);
+        }
+        if let Some(frame) = agent.frame_mut() {
+            frame.outcome = Some(
+                frame
+                    .outcome
+                    .take()
+                    .map_or(Outcome::Kept, |worst| worst.worst(Outcome::Kept)),
+            );
+        }
         return;
     }
 
