@@ -149,3 +149,72 @@ fn depends_on_waits_for_kept_handles() {
     ));
     assert_eq!(out, vec!["R: first", "R: second"]);
 }
+
+#[test]
+fn commands_module_protocol_defines_variables_and_classes() {
+    let out = reports(&main_bundle(
+        r#"commands:
+  '/usr/bin/printf "%s\n" "=s=hello world" \'@l= { "a", "b c" }\' \'%d={"k": [1, 2]}\' "+from mod" "^context=other" "=v=x"'
+    module => "true";
+reports:
+  "$(printf.s) $(printf.d[k][1]) $(other.v)";
+  "$(printf.l)";
+from_mod::
+  "class";"#,
+    ));
+    assert_eq!(
+        out,
+        vec!["R: hello world 2 x", "R: a", "R: b c", "R: class"]
+    );
+}
+
+#[test]
+fn commands_outcomes_by_exit_code_and_return_code_lists() {
+    let out = reports(&format!(
+        "{}\nbody classes rc(p) {{ kept_returncodes => {{ \"3\" }}; promise_kept => {{ \"$(p)_kept\" }}; \
+         promise_repaired => {{ \"$(p)_repaired\" }}; repair_failed => {{ \"$(p)_failed\" }}; }}\n\
+         body classes plain(p) {{ promise_repaired => {{ \"$(p)_repaired\" }}; repair_failed => {{ \"$(p)_failed\" }}; }}\n",
+        main_bundle(
+            r#"commands:
+  "/bin/sh -c 'exit 3'" classes => rc("three");
+  "/bin/sh -c 'exit 0'" classes => rc("zero");
+  "/bin/true" classes => plain("true");
+  "/bin/false" classes => plain("false");
+  "/no/such/command" classes => plain("missing");
+reports:
+  "$(with)" with => join(" ", sort(classesmatching("(three|zero|true|false|missing)_.*"), "lex"));"#
+        )
+    ));
+    assert_eq!(
+        out,
+        vec!["R: false_failed missing_failed three_kept true_repaired zero_failed"]
+    );
+}
+
+#[test]
+fn warn_only_commands_and_dry_runs_change_nothing() {
+    let dir = std::env::temp_dir().join(format!("promise-eval-warn-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join("touched");
+    let _ = std::fs::remove_file(&path);
+    let text = format!(
+        "{}\nbody action warn {{ action_policy => \"nop\"; }}\n",
+        main_bundle(&format!(
+            "commands:\n  \"/usr/bin/touch {}\" action => warn;\nreports:\n  \"after\";",
+            path.display()
+        ))
+    );
+    let (out, report) = run_policy(&text, &RunOptions::default());
+    assert_eq!(out, vec!["R: after"]);
+    assert_eq!(report.summary.warned, 1);
+    assert!(!path.exists());
+    let dry = RunOptions {
+        dry_run: true,
+        ..RunOptions::default()
+    };
+    let (out, report) = run_policy(&text.replace("action => warn", ""), &dry);
+    assert!(out.is_empty());
+    assert_eq!(report.summary.warned, 2);
+    assert!(!path.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
