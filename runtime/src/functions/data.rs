@@ -142,15 +142,20 @@ fn storejson(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
 }
 
 /// A scalar as itself, a container as compact JSON.
+/// A variable's value as text (containers as compact JSON); text that
+/// names no variable is a JSON string, printed without its quotes
+/// (cf-agent: `string('["a"]')` is `[\"a\"]`).
 fn string(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     match &args[0] {
-        Value::Scalar(text) if !text.trim_start().starts_with(['[', '{']) => {
-            match context.variable(text) {
-                Some(Value::Data(json)) => Ok(Value::Scalar(json.to_string())),
-                _ => Ok(Value::Scalar(text.clone())),
+        Value::Scalar(text) => match context.variable(text) {
+            Some(Value::Scalar(value)) => Ok(Value::Scalar(value)),
+            Some(other) => Ok(Value::Scalar(to_json(&other).to_string())),
+            None => {
+                let quoted = Json::String(text.clone()).to_string();
+                Ok(Value::scalar(&quoted[1..quoted.len() - 1]))
             }
-        }
-        _ => Ok(Value::Scalar(json_arg(context, args, 0)?.to_string())),
+        },
+        other => Ok(Value::Scalar(to_json(other).to_string())),
     }
 }
 
@@ -236,7 +241,7 @@ fn validjson(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let strict = args.len() > 1 && super::bool_arg(args, 1)?;
     let parsed = serde_json::from_str::<Json>(scalar_arg(args, 0)?);
     Ok(class_result(match parsed {
-        Ok(json) => strict || json.is_object() || json.is_array(),
+        Ok(json) => !strict || json.is_object() || json.is_array(),
         Err(_) => false,
     }))
 }
@@ -259,7 +264,7 @@ fn type_of(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
         other => Some(other.clone()),
     };
     let (kind, detailed) = match value {
-        None => ("none", "none"),
+        None => ("none", "policy none"),
         Some(Value::Scalar(_)) => ("string", "policy string"),
         Some(Value::List(_)) => ("slist", "policy slist"),
         Some(Value::Data(json)) => (
@@ -286,10 +291,7 @@ fn parsejson(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
 
 /// The container or list an argument names (or is).
 fn container(context: &dyn CallContext, value: &Value) -> Option<Value> {
-    match value {
-        Value::Scalar(name) => context.variable(name),
-        other => Some(other.clone()),
-    }
+    collection(context, std::slice::from_ref(value), 0).ok()
 }
 
 /// Object keys (insertion order), array positions, or array entry keys.
@@ -404,7 +406,14 @@ mod tests {
             call(&c, "parseyaml", &["a: [1, b]"]),
             Ok(Value::Data(serde_json::json!({"a": [1, "b"]})))
         );
-        assert_eq!(call(&c, "string", &["l"]), scalar("l"));
+        assert_eq!(call(&c, "string", &["l"]), scalar(r#"["a"]"#));
+        assert_eq!(call(&c, "string", &[r#"["a"]"#]), scalar(r#"[\"a\"]"#));
+        assert_eq!(call(&c, "validjson", &[r#""str""#]), yes());
+        assert_eq!(call(&c, "type", &["nope", "true"]), scalar("policy none"));
+        assert_eq!(
+            call(&c, "getvalues", &[r#"{"a":[1,{"b":null}],"c":true}"#]),
+            list(&["1", "true"])
+        );
     }
 
     #[test]

@@ -98,12 +98,12 @@ impl Parser<'_> {
     }
 
     fn power(&mut self) -> Result<f64, FunctionError> {
-        let base = self.unary()?;
-        if self.eat("**") || self.eat("^") {
-            let exponent = self.power()?;
-            return Ok(base.powf(exponent));
+        // Left associative, as cf-agent's grammar: 2^3^2 = 64.
+        let mut value = self.unary()?;
+        while self.eat("**") || self.eat("^") {
+            value = value.powf(self.unary()?);
         }
-        Ok(base)
+        Ok(value)
     }
 
     fn unary(&mut self) -> Result<f64, FunctionError> {

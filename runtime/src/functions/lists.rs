@@ -141,17 +141,20 @@ pub(crate) fn list_arg(
     }
 }
 
+/// Elements of the first list (each once) that the second does not hold.
 fn difference(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let remove: HashSet<String> = list_arg(context, args, 1)?.into_iter().collect();
+    let mut seen = HashSet::new();
     let mut items = list_arg(context, args, 0)?;
-    items.retain(|i| !remove.contains(i));
+    items.retain(|i| !remove.contains(i) && seen.insert(i.clone()));
     Ok(Value::List(items))
 }
 
 fn intersection(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let keep: HashSet<String> = list_arg(context, args, 1)?.into_iter().collect();
     let mut items = list_arg(context, args, 0)?;
-    items.retain(|i| keep.contains(i));
+    let mut seen = HashSet::new();
+    items.retain(|i| keep.contains(i) && seen.insert(i.clone()));
     Ok(Value::List(items))
 }
 
@@ -170,7 +173,7 @@ fn matches(context: &dyn CallContext, args: &[Value]) -> Result<(usize, usize), 
 
 fn every(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let (matched, total) = matches(context, args)?;
-    Ok(class_result(matched == total))
+    Ok(class_result(total > 0 && matched == total))
 }
 
 fn some(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
@@ -365,9 +368,7 @@ fn sort(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     };
     match mode {
         "lex" => items.sort(),
-        "int" => items
-            .sort_by(|a, b| by_number(a, b, |s| s.trim().parse::<i64>().ok().map(|n| n as f64))),
-        "real" => items.sort_by(|a, b| by_number(a, b, |s| s.trim().parse::<f64>().ok())),
+        "int" | "real" => items.sort_by(|a, b| by_number(a, b, number)),
         "IP" | "ip" => items.sort_by(|a, b| by_key(a, b, ip_key)),
         "MAC" | "mac" => items.sort_by(|a, b| by_key(a, b, mac_key)),
         other => return Err(FunctionError(format!("sort: unknown mode '{other}'"))),
@@ -375,15 +376,20 @@ fn sort(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     Ok(Value::List(items))
 }
 
-/// Numbers in order; a non-number counts as 0 and comes before an equal
-/// number; non-numbers among themselves sort as text.
+/// Numbers in order after every non-number; non-numbers among themselves
+/// sort as text (cf-agent: `"", x, -2, 1.5, 10`).
 pub(crate) fn by_number(a: &str, b: &str, parse: fn(&str) -> Option<f64>) -> Ordering {
     match (parse(a), parse(b)) {
         (Some(x), Some(y)) => x.total_cmp(&y),
         (None, None) => a.cmp(b),
-        (Some(x), None) => x.total_cmp(&0.0).then(Ordering::Greater),
-        (None, Some(y)) => 0.0f64.total_cmp(&y).then(Ordering::Less),
+        (Some(_), None) => Ordering::Greater,
+        (None, Some(_)) => Ordering::Less,
     }
+}
+
+/// A number as the `int` and `real` sort modes read one.
+fn number(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
 /// Elements without a key (not an address) come first, as text.
@@ -486,9 +492,10 @@ mod tests {
         );
         assert_eq!(
             call(&c, "intersection", &["l", r#"["b","9"]"#]),
-            list(&["b", "b", "9"])
+            list(&["b", "9"])
         );
         assert_eq!(call(&c, "every", &[".*", "l"]), yes());
+        assert_eq!(call(&c, "every", &[".*", "[]"]), no());
         assert_eq!(call(&c, "some", &["1", "l"]), no());
         assert_eq!(call(&c, "none", &["z", "l"]), yes());
         assert_eq!(call(&c, "reglist", &["l", "[0-9]+"]), yes());
@@ -512,6 +519,10 @@ mod tests {
         assert_eq!(
             call(&c, "sort", &["l", "int"]),
             list(&["a", "b", "b", "9", "10"])
+        );
+        assert_eq!(
+            call(&c, "sort", &[r#"["1.5","x","-2","10",""]"#, "int"]),
+            list(&["", "x", "-2", "1.5", "10"])
         );
         assert_eq!(
             call(&c, "sort", &[r#"["10.0.0.2","9.1.1.1","10.0.0.10"]"#, "IP"]),

@@ -161,7 +161,7 @@ fn extreme(context: &dyn CallContext, args: &[Value], want: Ordering) -> Functio
     let items = list_arg(context, args, 0)?;
     let order: fn(&str, &str) -> Ordering = match scalar_arg(args, 1)? {
         "lex" => |a: &str, b: &str| a.cmp(b),
-        "int" => |a: &str, b: &str| by_number(a, b, |s| parse_real(s).map(f64::trunc)),
+        "int" => |a: &str, b: &str| by_number(a, b, parse_real),
         "real" => |a: &str, b: &str| by_number(a, b, parse_real),
         other => return Err(FunctionError(format!("unknown sort mode '{other}'"))),
     };
@@ -273,6 +273,10 @@ mod tests {
         assert_eq!(call(&c, "max", &[r#"["3","10","x"]"#, "int"]), scalar("10"));
         assert_eq!(call(&c, "max", &[r#"["3","10","x"]"#, "lex"]), scalar("x"));
         assert_eq!(call(&c, "min", &[r#"["3","10","x"]"#, "int"]), scalar("x"));
+        assert_eq!(
+            call(&c, "min", &[r#"["1.5","x","-2",""]"#, "real"]),
+            scalar("")
+        );
         assert_eq!(call(&c, "sum", &[r#"["1","2.5"]"#]), scalar("3.500000"));
         assert_eq!(
             call(&c, "product", &[r#"["2","x","3"]"#]),
@@ -289,6 +293,19 @@ mod tests {
     #[test]
     fn eval_math_and_class() {
         let c = FixedContext::default();
+        assert_eq!(
+            call(&c, "eval", &["2^3^2", "math", "infix"]),
+            scalar("64.000000")
+        );
+        assert_eq!(
+            call(&c, "eval", &["10 - 2 - 3", "math", "infix"]),
+            scalar("5.000000")
+        );
+        assert_eq!(
+            call(&c, "eval", &["-3 % 2", "math", "infix"]),
+            scalar("-1.000000")
+        );
+        assert_eq!(call(&c, "eval", &["1/0", "math", "infix"]), scalar("inf"));
         assert_eq!(
             call(&c, "eval", &["2+3*4", "math", "infix"]),
             scalar("14.000000")

@@ -262,19 +262,37 @@ fn regex_replace(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
         format!("(?{flags}){pattern}")
     };
     let regex = super::regex::compile(&full)?;
+    // PCRE's global replace: after a match the search goes on where it
+    // ended, so `a*` replaces `aaa` and then the empty string at the end.
     let mut out = String::new();
     let mut last = 0;
-    for captures in regex.captures_iter(text) {
-        let captures = captures.map_err(|e| FunctionError(format!("regex_replace: {e}")))?;
+    let mut from = 0;
+    while from <= text.len() {
+        let found = regex
+            .captures_from_pos(text, from)
+            .map_err(|e| FunctionError(format!("regex_replace: {e}")))?;
+        let Some(captures) = found else { break };
         let Some(whole) = captures.get(0) else { break };
         out.push_str(&text[last..whole.start()]);
         expand_replacement(replacement, &captures, &mut out);
         last = whole.end();
+        from = if whole.start() == whole.end() {
+            match text[whole.end()..].chars().next() {
+                Some(c) => {
+                    out.push(c);
+                    last = whole.end() + c.len_utf8();
+                    last
+                }
+                None => text.len() + 1,
+            }
+        } else {
+            whole.end()
+        };
         if !global {
             break;
         }
     }
-    out.push_str(&text[last..]);
+    out.push_str(&text[last.min(text.len())..]);
     Ok(Value::Scalar(out))
 }
 
@@ -454,6 +472,22 @@ mod tests {
             scalar("axcabc")
         );
         assert!(call(&c, "regex_replace", &["a", "(", "x", "g"]).is_err());
+        assert_eq!(
+            call(&c, "regex_replace", &["aaa", "a*", "X", "g"]),
+            scalar("XX")
+        );
+        assert_eq!(
+            call(&c, "regex_replace", &["abc", "", "-", "g"]),
+            scalar("-a-b-c-")
+        );
+        assert_eq!(
+            call(
+                &c,
+                "regex_replace",
+                &["hello world", r"(\w+) (\w+)", r"\2 \1", ""]
+            ),
+            scalar("world hello")
+        );
         assert!(call(&c, "regex_replace", &["a", "a", "x", "q"]).is_err());
     }
 
