@@ -50,6 +50,11 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: regarray,
     },
     &Builtin {
+        name: "splayclass",
+        arity: Arity::Exactly(2),
+        body: splayclass,
+    },
+    &Builtin {
         name: "classify",
         arity: Arity::Exactly(1),
         body: classify,
@@ -179,6 +184,30 @@ fn regarray(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     Ok(class_result(false))
 }
 
+/// The five-minute slot class `splayclass(text, policy)` tests:
+/// `MinAA_BB` for `hourly`, `MinAA_BB.HrHH` otherwise, chosen by the
+/// text's one-at-a-time hash masked to 8192 values, as cf-agent does.
+pub(crate) fn splay_slot(text: &str, policy: &str) -> String {
+    let hashed = (super::strings::string_hash(text, 0) & 8191) as usize;
+    if policy == "hourly" {
+        let slot = hashed * 12 / 8192;
+        format!("Min{:02}_{:02}", slot * 5, ((slot + 1) * 5) % 60)
+    } else {
+        let day_slot = hashed * 12 * 24 / 8192;
+        let (hour, slot) = (day_slot / 12, day_slot % 12);
+        format!(
+            "Min{:02}_{:02}.Hr{hour:02}",
+            slot * 5,
+            ((slot + 1) * 5) % 60
+        )
+    }
+}
+
+fn splayclass(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    let slot = splay_slot(scalar_arg(args, 0)?, scalar_arg(args, 1)?);
+    Ok(class_result(context.class_expression(&slot) == Some(true)))
+}
+
 /// Whether the canonified text is a defined class.
 fn classify(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let class = super::strings::canonify_bytes(scalar_arg(args, 0)?);
@@ -260,6 +289,23 @@ mod tests {
         assert_eq!(
             call(&c, "regarray", &["arr", "ab"]),
             Ok(Value::scalar("!any"))
+        );
+    }
+
+    #[test]
+    fn splay_slots() {
+        assert_eq!(super::splay_slot("", "hourly"), "Min00_05");
+        let mut c = context();
+        let slot = super::splay_slot("host1", "daily");
+        assert!(slot.starts_with("Min") && slot.contains(".Hr"));
+        assert_eq!(
+            call(&c, "splayclass", &["host1", "daily"]),
+            Ok(Value::scalar("!any"))
+        );
+        c.classes.extend(slot.split('.').map(str::to_string));
+        assert_eq!(
+            call(&c, "splayclass", &["host1", "daily"]),
+            Ok(Value::scalar("any"))
         );
     }
 

@@ -345,17 +345,17 @@ impl GlibcRandom {
     }
 }
 
-/// A Fisher-Yates pass driven by glibc's `rand()` seeded with the seed's
-/// hash. This reproduces cf-agent for the seeds checked so far but not for
-/// every seed (see the functions listing).
+/// cf-agent's `SeqShuffle`: `srand(StringHash(seed))`, then Fisher-Yates
+/// from the last element down with `rand() % (i + 1)`; the list it
+/// returns is built by prepending, so the result comes out reversed.
 fn shuffle(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let mut items = list_arg(context, args, 0)?;
     let mut random = GlibcRandom::new(super::strings::string_hash(scalar_arg(args, 1)?, 0));
-    let n = items.len();
-    for i in 0..n.saturating_sub(1) {
-        let j = i + random.next() as usize % (n - i);
+    for i in (1..items.len()).rev() {
+        let j = random.next() as usize % (i + 1);
         items.swap(i, j);
     }
+    items.reverse();
     Ok(Value::List(items))
 }
 
@@ -543,6 +543,14 @@ mod tests {
         assert_eq!(
             call(&c, "shuffle", &[r#"["a","b"]"#, "x"]),
             list(&["a", "b"])
+        );
+        assert_eq!(
+            call(&c, "shuffle", &[r#"["a","b","c","d","e","f","g"]"#, "xx"]),
+            list(&["e", "g", "b", "f", "c", "a", "d"])
+        );
+        assert_eq!(
+            call(&c, "shuffle", &["l", "seed"]),
+            list(&["9", "b", "b", "a", "10"])
         );
         assert!(call(&c, "sort", &["l", "weird"]).is_err());
     }
