@@ -41,6 +41,11 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: isipinsubnet,
     },
     &Builtin {
+        name: "network_connections",
+        arity: Arity::Exactly(0),
+        body: network_connections,
+    },
+    &Builtin {
         name: "peerleader",
         arity: Arity::Exactly(3),
         body: peerleader,
@@ -312,6 +317,80 @@ fn peerleaders(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     ))
 }
 
+/// `0100007F:0016` (kernel byte order, hex port) as address and port.
+fn proc_address(raw: &str) -> Option<(String, String)> {
+    let (address, port) = raw.split_once(':')?;
+    let port = u16::from_str_radix(port, 16).ok()?.to_string();
+    let words: Vec<u32> = (0..address.len() / 8)
+        .map(|i| u32::from_str_radix(address.get(i * 8..i * 8 + 8)?, 16).ok())
+        .collect::<Option<_>>()?;
+    let address = match words.as_slice() {
+        [v4] => std::net::Ipv4Addr::from(v4.to_le_bytes()).to_string(),
+        [a, b, c, d] => {
+            let mut bytes = [0u8; 16];
+            for (at, word) in [a, b, c, d].iter().enumerate() {
+                bytes[at * 4..at * 4 + 4].copy_from_slice(&word.to_le_bytes());
+            }
+            std::net::Ipv6Addr::from(bytes).to_string()
+        }
+        _ => return None,
+    };
+    Some((address, port))
+}
+
+/// cf-agent reads the state column with `%ld` although the kernel writes
+/// it in hex, so `0A` (LISTEN) reads as 0 and reports `UNKNOWN`.
+fn tcp_state(raw: &str) -> &'static str {
+    let digits: String = raw.chars().take_while(char::is_ascii_digit).collect();
+    match digits.parse::<u32>().unwrap_or(0) {
+        1 => "ESTABLISHED",
+        2 => "SYN_SENT",
+        3 => "SYN_RECV",
+        4 => "FIN_WAIT1",
+        5 => "FIN_WAIT2",
+        6 => "TIME_WAIT",
+        7 => "CLOSE",
+        8 => "CLOSE_WAIT",
+        9 => "LAST_ACK",
+        10 => "LISTEN",
+        11 => "CLOSING",
+        _ => "UNKNOWN",
+    }
+}
+
+fn connections(text: &str) -> serde_json::Value {
+    let rows = text.lines().filter_map(|line| {
+        let mut fields = line.split_whitespace();
+        let slot = fields.next()?;
+        slot.strip_suffix(':')?.parse::<u64>().ok()?;
+        let (local, remote, state) = (fields.next()?, fields.next()?, fields.next()?);
+        let (local_address, local_port) = proc_address(local)?;
+        let (remote_address, remote_port) = proc_address(remote)?;
+        Some(serde_json::json!({
+            "local": {"address": local_address, "port": local_port},
+            "remote": {"address": remote_address, "port": remote_port},
+            "state": tcp_state(state),
+        }))
+    });
+    serde_json::Value::Array(rows.collect())
+}
+
+/// `{"tcp": […], "tcp6": […], "udp": […], "udp6": […]}` from /proc/net.
+fn network_connections(_: &dyn CallContext, _: &[Value]) -> FunctionResult {
+    let mut object = serde_json::Map::new();
+    for table in ["tcp", "tcp6", "udp", "udp6"] {
+        if let Ok(text) = std::fs::read_to_string(format!("/proc/self/net/{table}")) {
+            object.insert(table.to_string(), connections(&text));
+        }
+    }
+    if object.is_empty() {
+        return Err(FunctionError(
+            "network_connections: /proc/net is not readable".into(),
+        ));
+    }
+    Ok(Value::Data(serde_json::Value::Object(object)))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::functions::test_context::*;
@@ -344,6 +423,20 @@ mod tests {
             Ok(true)
         );
         assert!(call(&c, "ip2host", &["not an ip"]).is_err());
+    }
+
+    #[test]
+    fn proc_net_rows() {
+        let text = "  sl  local_address rem_address   st tx_queue\n   0: 00000000:07E8 00000000:0000 0A 0\n   1: 0100007F:0016 0200007F:C350 01 0\n";
+        assert_eq!(
+            super::connections(text),
+            serde_json::json!([
+                {"local": {"address": "0.0.0.0", "port": "2024"}, "remote": {"address": "0.0.0.0", "port": "0"}, "state": "UNKNOWN"},
+                {"local": {"address": "127.0.0.1", "port": "22"}, "remote": {"address": "127.0.0.2", "port": "50000"}, "state": "ESTABLISHED"}
+            ])
+        );
+        let c = FixedContext::default();
+        assert!(call(&c, "network_connections", &[]).is_ok());
     }
 
     #[test]

@@ -36,7 +36,6 @@ pub const MISSING: &[(&str, Missing)] = &[
     ("packagesmatching", Missing::NotYet("reads the package inventory that the packages promise type caches in the work directory; waits for packages")),
     ("packageupdatesmatching", Missing::NotYet("reads the package-update inventory that the packages promise type caches; waits for packages")),
     ("hostsseen", Missing::NotYet("reads cf_lastseen.lmdb, written by network connections; waits for the network issue")),
-    ("network_connections", Missing::NotYet("parses /proc/net/{tcp,udp}{,6} into cf-agent's data layout; not written yet")),
     ("readtcp", Missing::NotYet(NEEDS_SERVER)),
     ("remoteclassesmatching", Missing::NotYet(NEEDS_SERVER)),
     ("remotescalar", Missing::NotYet(NEEDS_SERVER)),
