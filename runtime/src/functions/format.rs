@@ -15,32 +15,97 @@ struct Spec {
     conversion: char,
 }
 
+/// Conversion letters that end a format piece (cf-agent's pattern).
+const CONVERSIONS: &str = "diouxXeEfFgGaAcsCSpnm";
+
+/// Length modifiers cf-agent refuses.
+const BAD_MODIFIERS: &str = "hLqjzt";
+
+/// cf-agent's `format()`: the text is cut into pieces `%…<conversion>`
+/// followed by plain text. A piece holding `d`, `o` or `x` prints a
+/// number read with `%ld`, one holding `f` a real, `s` the text, `S` a
+/// list or container; any other piece prints `(unhandled format)`. A `%`
+/// that starts no piece ends the output there.
 pub(super) fn format(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let template = scalar_arg(args, 0)?;
     let mut values = args[1..].iter();
-    let mut out = String::new();
-    let mut chars = template.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            out.push(c);
-            continue;
-        }
-        let spec = parse_spec(&mut chars)?;
-        if spec.conversion == '%' {
-            out.push('%');
-            continue;
-        }
-        let value = values
-            .next()
-            .ok_or_else(|| FunctionError("format() didn't have enough parameters".into()))?;
-        let text = match value {
-            Value::Scalar(text) => text.as_str(),
-            _ => return Err(FunctionError("format() arguments must be strings".into())),
+    let Some(first) = template.find('%') else {
+        return Ok(Value::scalar(template));
+    };
+    let mut out = template[..first].to_string();
+    let mut rest = &template[first..];
+    while !rest.is_empty() {
+        let Some(piece_len) = piece_length(rest) else {
+            break;
         };
-        let body = convert(context, &spec, text)?;
-        out.push_str(&pad(&spec, body));
+        let piece = &rest[..piece_len];
+        let literal_end = rest[piece_len..]
+            .find('%')
+            .map_or(rest.len(), |at| at + piece_len);
+        if piece == "%%" {
+            out.push('%');
+        } else {
+            let value = values
+                .next()
+                .ok_or_else(|| FunctionError("format() didn't have enough parameters".into()))?;
+            if let Some(bad) = piece.chars().find(|c| BAD_MODIFIERS.contains(*c)) {
+                return Err(FunctionError(format!(
+                    "format() does not allow modifier character '{bad}' in format specifier '{piece}'"
+                )));
+            }
+            out.push_str(&convert_piece(context, piece, value)?);
+        }
+        out.push_str(&rest[piece_len..literal_end]);
+        rest = &rest[literal_end..];
     }
     Ok(Value::Scalar(out))
+}
+
+/// The length of the piece at the start of `text` (which starts with `%`).
+fn piece_length(text: &str) -> Option<usize> {
+    if text.starts_with("%%") {
+        return Some(2);
+    }
+    for (at, c) in text.char_indices().skip(1) {
+        if CONVERSIONS.contains(c) {
+            return Some(at + c.len_utf8());
+        }
+        if c == '%' {
+            return None;
+        }
+    }
+    None
+}
+
+fn convert_piece(
+    context: &dyn CallContext,
+    piece: &str,
+    value: &Value,
+) -> Result<String, FunctionError> {
+    let kind = if piece.contains(['d', 'o', 'x']) {
+        piece
+            .chars()
+            .rev()
+            .find(|c| matches!(c, 'd' | 'o' | 'x'))
+            .unwrap_or('d')
+    } else if piece.contains('f') {
+        'f'
+    } else if piece.contains('s') {
+        's'
+    } else if piece.contains('S') {
+        'S'
+    } else {
+        return Ok("(unhandled format)".to_string());
+    };
+    let mut chars = piece[1..].chars().peekable();
+    let mut spec = parse_spec(&mut chars)?;
+    spec.conversion = kind;
+    let body = match (kind, value) {
+        ('S', _) => policy_text(context, value)?,
+        (_, Value::Scalar(text)) => convert(&spec, text),
+        _ => return Err(FunctionError("format() arguments must be strings".into())),
+    };
+    Ok(pad(&spec, body))
 }
 
 fn parse_spec(chars: &mut std::iter::Peekable<std::str::Chars>) -> Result<Spec, FunctionError> {
@@ -108,20 +173,19 @@ fn leading_real(text: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
-fn convert(context: &dyn CallContext, spec: &Spec, text: &str) -> Result<String, FunctionError> {
+fn convert(spec: &Spec, text: &str) -> String {
     let sign = |negative: bool| match (negative, spec.plus, spec.space) {
         (true, _, _) => "-",
         (false, true, _) => "+",
         (false, false, true) => " ",
         _ => "",
     };
-    Ok(match spec.conversion {
+    match spec.conversion {
         's' => match spec.precision {
             Some(max) => text.chars().take(max).collect(),
             None => text.to_string(),
         },
-        'S' => policy_text(context, text),
-        'd' | 'i' => {
+        'd' => {
             let n = leading_int(text);
             format!("{}{}", sign(n < 0), n.unsigned_abs())
         }
@@ -147,22 +211,31 @@ fn convert(context: &dyn CallContext, spec: &Spec, text: &str) -> Result<String,
         // cf-agent 3.21 prints this for the other conversions (`%X`, `%e`,
         // `%g`, `%c`, …).
         _ => "(unhandled format)".to_string(),
-    })
+    }
 }
 
-/// `%S`: a variable shown as policy text (`{ "a", "b" }`, compact JSON).
-fn policy_text(context: &dyn CallContext, name: &str) -> String {
-    match context.variable(name) {
-        Some(Value::List(items)) => {
-            let quoted: Vec<String> = items.iter().map(|i| format!("\"{i}\"")).collect();
-            format!("{{ {} }}", quoted.join(", "))
+/// `%S`: a list as policy text (`{ "a", "b" }`, quotes escaped), a
+/// container as compact JSON; anything else fails, as in cf-agent.
+fn policy_text(context: &dyn CallContext, value: &Value) -> Result<String, FunctionError> {
+    let resolved = match value {
+        Value::Scalar(text) if text.trim_start().starts_with(['[', '{']) => {
+            serde_json::from_str(text).ok().map(Value::Data)
         }
-        Some(Value::Data(json)) => json.to_string(),
-        Some(Value::Scalar(text)) => text,
-        None => match serde_json::from_str::<serde_json::Value>(name) {
-            Ok(json) if json.is_object() || json.is_array() => json.to_string(),
-            _ => name.to_string(),
-        },
+        Value::Scalar(name) => context.variable(name),
+        other => Some(other.clone()),
+    };
+    match resolved {
+        Some(Value::List(items)) => {
+            let quoted: Vec<String> = items
+                .iter()
+                .map(|i| format!("\"{}\"", i.replace('"', "\\\"")))
+                .collect();
+            Ok(format!("{{ {} }}", quoted.join(", ")))
+        }
+        Some(Value::Data(json)) => Ok(json.to_string()),
+        _ => Err(FunctionError(
+            "format() with %S needs a list or a data container".into(),
+        )),
     }
 }
 
@@ -244,5 +317,8 @@ mod tests {
             .insert("d".into(), Value::Data(serde_json::json!({"a": 1})));
         assert_eq!(call(&c, "format", &["%S", "l"]), scalar(r#"{ "b", "a" }"#));
         assert_eq!(call(&c, "format", &["%S", "d"]), scalar(r#"{"a":1}"#));
+        assert_eq!(call(&c, "format", &["%S", r#"["x"]"#]), scalar(r#"["x"]"#));
+        c.variables.insert("s".into(), Value::scalar("text"));
+        assert!(call(&c, "format", &["%S", "s"]).is_err());
     }
 }
