@@ -142,19 +142,13 @@ fn storejson(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
 }
 
 /// A scalar as itself, a container as compact JSON.
-/// A variable's value as text (containers as compact JSON); text that
-/// names no variable is a JSON string, printed without its quotes
-/// (cf-agent: `string('["a"]')` is `[\"a\"]`).
-fn string(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+/// `string(x)`: a list or container (`@(x)`, a nested call) as compact
+/// JSON; text as cf-agent writes an rval, double quotes escaped
+/// (`string('{"a":1}')` is `{\"a\":1}`). Text is not looked up as a
+/// variable name.
+fn string(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     match &args[0] {
-        Value::Scalar(text) => match context.variable(text) {
-            Some(Value::Scalar(value)) => Ok(Value::Scalar(value)),
-            Some(other) => Ok(Value::Scalar(to_json(&other).to_string())),
-            None => {
-                let quoted = Json::String(text.clone()).to_string();
-                Ok(Value::scalar(&quoted[1..quoted.len() - 1]))
-            }
-        },
+        Value::Scalar(text) => Ok(Value::Scalar(text.replace('"', "\\\""))),
         other => Ok(Value::Scalar(to_json(other).to_string())),
     }
 }
@@ -406,8 +400,12 @@ mod tests {
             call(&c, "parseyaml", &["a: [1, b]"]),
             Ok(Value::Data(serde_json::json!({"a": [1, "b"]})))
         );
-        assert_eq!(call(&c, "string", &["l"]), scalar(r#"["a"]"#));
-        assert_eq!(call(&c, "string", &[r#"["a"]"#]), scalar(r#"[\"a\"]"#));
+        assert_eq!(call(&c, "string", &["l"]), scalar("l"));
+        assert_eq!(call(&c, "string", &[r#"{"a":1}"#]), scalar(r#"{\"a\":1}"#));
+        assert_eq!(
+            crate::functions::table().call("string", &c, &[Value::list(["x"])]),
+            scalar(r#"["x"]"#)
+        );
         assert_eq!(call(&c, "validjson", &[r#""str""#]), yes());
         assert_eq!(call(&c, "type", &["nope", "true"]), scalar("policy none"));
         assert_eq!(

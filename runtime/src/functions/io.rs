@@ -323,8 +323,10 @@ fn classfiltercsv(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     Ok(Value::Data(Json::Array(shaped.collect())))
 }
 
-/// `KEY=value` lines; quotes around the value are removed, lines without
-/// `=` and comments are skipped. `export KEY` stays the key, as in cf-agent.
+/// `KEY=value` lines: key and value trimmed (`export KEY` stays the key,
+/// as in cf-agent); a quoted value ends at its closing quote (`\"`
+/// escapes one, text after it is ignored); lines without `=` and comments
+/// are skipped.
 fn readenvfile(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let text = read_text(scalar_arg(args, 0)?, optional_max(args, 1)?)?;
     let mut object = serde_json::Map::new();
@@ -336,14 +338,29 @@ fn readenvfile(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
         let Some((key, value)) = line.split_once('=') else {
             continue;
         };
-        let value = value.trim();
-        let unquoted = ['"', '\'']
-            .iter()
-            .find_map(|q| value.strip_prefix(*q)?.strip_suffix(*q))
-            .unwrap_or(value);
-        object.insert(key.trim().to_string(), Json::String(unquoted.to_string()));
+        object.insert(
+            key.trim().to_string(),
+            Json::String(env_value(value.trim())),
+        );
     }
     Ok(Value::Data(Json::Object(object)))
+}
+
+fn env_value(value: &str) -> String {
+    let mut chars = value.chars();
+    let quote = match chars.next() {
+        Some(q @ ('"' | '\'')) => q,
+        _ => return value.to_string(),
+    };
+    let mut out = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c if c == quote => break,
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn file_lines(path: &str) -> Result<Vec<String>, FunctionError> {
@@ -600,11 +617,14 @@ mod tests {
     #[test]
     fn structured_files() {
         let c = FixedContext::default();
-        let env = file("env", "A=1\nexport B=\"two words\"\n# c\nC='x'\nbad line\n");
+        let env = file(
+            "env",
+            "A = 1\nexport B=\"two words\" # c\n# c\nC='x'\nbad line\nD=\nE=\"a\\\"b\"\nF=a=b\n",
+        );
         assert_eq!(
             call(&c, "readenvfile", &[&env]),
             Ok(Value::Data(
-                json!({"A": "1", "export B": "two words", "C": "x"})
+                json!({"A": "1", "export B": "two words", "C": "x", "D": "", "E": "a\"b", "F": "a=b"})
             ))
         );
         let csv = file("csv", "h1,h2\r\n\"a,b\",c\r\n1,\r\n\"q\"\"x\",2");

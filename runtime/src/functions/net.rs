@@ -46,6 +46,11 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: network_connections,
     },
     &Builtin {
+        name: "url_get",
+        arity: Arity::Exactly(2),
+        body: url_get,
+    },
+    &Builtin {
         name: "peerleader",
         arity: Arity::Exactly(3),
         body: peerleader,
@@ -314,6 +319,14 @@ fn peerleaders(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
                 }
             })
             .collect(),
+    ))
+}
+
+/// Debian's cf-agent 3.21 is built without libcurl: every call fails.
+fn url_get(_: &dyn CallContext, _: &[Value]) -> FunctionResult {
+    Err(FunctionError(
+        "url_get: libcurl integration is not compiled into CFEngine (as in Debian's cf-agent 3.21)"
+            .into(),
     ))
 }
 

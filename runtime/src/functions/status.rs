@@ -40,7 +40,6 @@ pub const MISSING: &[(&str, Missing)] = &[
     ("remoteclassesmatching", Missing::NotYet(NEEDS_SERVER)),
     ("remotescalar", Missing::NotYet(NEEDS_SERVER)),
     ("selectservers", Missing::NotYet(NEEDS_SERVER)),
-    ("url_get", Missing::NotYet("fetches URLs through libcurl; not written yet")),
     ("hostswithclass", Missing::NotApplicable("CFEngine Enterprise hub only")),
     ("hubknowledge", Missing::NotApplicable("CFEngine Enterprise hub only")),
     ("ldaparray", Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP")),
