@@ -1,10 +1,12 @@
-//! Differential tests: each policy under `tests/differential/agent/` runs
+//! Differential tests: each policy under `tests/differential/agent/` (the
+//! evaluator and the promise types) and `tests/differential/files/` (files
+//! promises) runs
 //! through `cf-agent -K -f` and through `promise-rs run -K -f`, each in its
 //! own scratch directory, following `tests/differential/README.md`
 //! exactly; the `R:` lines and the files left behind are compared.
 //!
 //! Most policies need features later slices bring, so the test fails only
-//! when a policy listed in `agent/PASSING` disagrees; it prints how many of
+//! when a policy listed in the corpus's `PASSING` disagrees; it prints how many of
 //! the whole corpus agree, and which agreeing policies are not yet listed.
 //! Without cf-agent it says SKIPPED (and fails under `CI=true`).
 //! `DIFF_VERBOSE=1` prints every disagreement.
@@ -25,8 +27,10 @@ const DAEMONS: &[&str] = &["cf-serverd", "cf-execd", "cf-monitord"];
 /// No policy may take longer (they sleep at most 2 s).
 const TIME_LIMIT: Duration = Duration::from_secs(120);
 
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/differential/agent")
+fn corpus_dir(corpus: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/differential")
+        .join(corpus)
 }
 
 /// What one run leaves to compare.
@@ -181,8 +185,8 @@ fn stop_new_daemons(before: &BTreeSet<u32>) {
 }
 
 /// Runs one policy both ways; `None` when they agree, else a description.
-fn compare(name: &str, before: &BTreeSet<u32>) -> Option<String> {
-    let policy = fs::read_to_string(corpus_dir().join(name)).expect("read policy");
+fn compare(corpus: &str, name: &str, before: &BTreeSet<u32>) -> Option<String> {
+    let policy = fs::read_to_string(corpus_dir(corpus).join(name)).expect("read policy");
     let flags = flags(&policy);
     let cf_dir = scratch(name, &policy, "cf");
     let expected = run(Agent::CfAgent, &cf_dir, name, &flags);
@@ -229,8 +233,8 @@ fn indent(lines: &[String]) -> String {
         .join("\n")
 }
 
-fn listed_as_passing() -> BTreeSet<String> {
-    fs::read_to_string(corpus_dir().join("PASSING"))
+fn listed_as_passing(corpus: &str) -> BTreeSet<String> {
+    fs::read_to_string(corpus_dir(corpus).join("PASSING"))
         .unwrap_or_default()
         .lines()
         .map(str::trim)
@@ -239,8 +243,8 @@ fn listed_as_passing() -> BTreeSet<String> {
         .collect()
 }
 
-fn corpus() -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(corpus_dir())
+fn policies(corpus: &str) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(corpus_dir(corpus))
         .expect("read corpus")
         .flatten()
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
@@ -252,6 +256,15 @@ fn corpus() -> Vec<String> {
 
 #[test]
 fn differential_agent() {
+    differential("agent");
+}
+
+#[test]
+fn differential_files() {
+    differential("files");
+}
+
+fn differential(corpus: &str) {
     if !Path::new(CF_AGENT).exists() {
         println!("SKIPPED: {CF_AGENT} is not installed");
         assert!(
@@ -260,8 +273,8 @@ fn differential_agent() {
         );
         return;
     }
-    let names = corpus();
-    let passing = listed_as_passing();
+    let names = policies(corpus);
+    let passing = listed_as_passing(corpus);
     for listed in &passing {
         assert!(
             names.contains(listed),
@@ -276,7 +289,7 @@ fn differential_agent() {
         for _ in 0..workers {
             scope.spawn(|| {
                 while let Some(name) = names.get(next.fetch_add(1, Ordering::SeqCst)) {
-                    if let Some(difference) = compare(name, &before) {
+                    if let Some(difference) = compare(corpus, name, &before) {
                         if let Ok(mut all) = disagreements.lock() {
                             all.insert(name.clone(), difference);
                         }
@@ -292,7 +305,7 @@ fn differential_agent() {
         .filter(|n| !disagreements.contains_key(*n))
         .collect();
     println!(
-        "\n===== differential agent: {} of {} agree =====\n",
+        "\n===== differential {corpus}: {} of {} agree =====\n",
         agreeing.len(),
         names.len()
     );

@@ -117,6 +117,8 @@ pub struct Agent<'p, 'w> {
     pub(crate) audit: bool,
     /// Commands run with `background => "true"`, waited for at the end.
     pub(crate) background: Vec<crate::promises::commands::BackgroundJob>,
+    /// Filesystems written to, synced once each at the end of the run.
+    pub(crate) writes: crate::fileops::atomic::Writes,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -132,6 +134,12 @@ pub fn run(
     let mut agent = Agent::new(policy, sources, facts, options, reports, log);
     agent.run();
     crate::promises::commands::wait_for_background(&mut agent);
+    for (dir, error) in agent.writes.sync() {
+        agent.log.error(&format!(
+            "could not flush changes under '{}' to disk: {error}",
+            dir.display()
+        ));
+    }
     RunReport {
         summary: agent.summary,
         fatal: agent.fatal,
@@ -180,6 +188,7 @@ impl<'p, 'w> Agent<'p, 'w> {
             dry_run: options.dry_run,
             audit: options.audit,
             background: Vec::new(),
+            writes: crate::fileops::atomic::Writes::default(),
             bundlesequence: options.bundlesequence.clone(),
         }
     }

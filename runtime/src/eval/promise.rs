@@ -134,6 +134,16 @@ impl<'p> Agent<'p, '_> {
                     promises::commands::actuate(self, promise, &promiser.text, &binding);
                 }
             }
+            "files" => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    let apply = !(self.dry_run
+                        || self.audit
+                        || self.action_settings(promise, &binding).warn_only);
+                    let outcome =
+                        promises::files::actuate(self, promise, &promiser.text, &binding, apply);
+                    self.record(promise, &binding, outcome);
+                }
+            }
             other => {
                 if self.first_actuation(promise, &promiser, &binding) {
                     let outcome =

@@ -3,6 +3,7 @@
 
 pub mod classes;
 pub mod commands;
+pub mod files;
 pub mod methods;
 pub mod module_protocol;
 pub mod reports;
