@@ -15,6 +15,7 @@ mod glob;
 mod infix;
 mod io;
 mod lists;
+mod map;
 mod math;
 mod mustache;
 mod net;
@@ -132,6 +133,7 @@ impl FunctionTable {
             files::FUNCTIONS,
             data::FUNCTIONS,
             io::FUNCTIONS,
+            map::FUNCTIONS,
             math::FUNCTIONS,
             net::FUNCTIONS,
             search::FUNCTIONS,

@@ -13,7 +13,6 @@ pub enum Missing {
 }
 
 const NEEDS_DEFINE: &str = "defines variables or classes from inside a call; the evaluator does not take definitions from functions yet (CallContext::define_variable)";
-const NEEDS_UNEXPANDED: &str = "its template holds $(this.*) references that must reach the function unexpanded; the evaluator expands arguments before the call";
 const NEEDS_INTROSPECTION: &str = "needs the evaluator's bundle and call-stack introspection, which CallContext does not offer yet";
 const NEEDS_TAGS: &str =
     "needs class and variable meta tags, which the evaluator does not keep yet";
@@ -28,9 +27,6 @@ pub const MISSING: &[(&str, Missing)] = &[
     ("datastate", Missing::NotYet(NEEDS_INTROSPECTION)),
     ("getclassmetatags", Missing::NotYet(NEEDS_TAGS)),
     ("getvariablemetatags", Missing::NotYet(NEEDS_TAGS)),
-    ("maplist", Missing::NotYet(NEEDS_UNEXPANDED)),
-    ("maparray", Missing::NotYet(NEEDS_UNEXPANDED)),
-    ("mapdata", Missing::NotYet(NEEDS_UNEXPANDED)),
     ("usemodule", Missing::NotYet(NEEDS_DEFINE)),
     ("read_module_protocol", Missing::NotYet(NEEDS_DEFINE)),
     ("packagesmatching", Missing::NotYet("reads the package inventory that the packages promise type caches in the work directory; waits for packages")),
