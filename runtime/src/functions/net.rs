@@ -46,6 +46,11 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: network_connections,
     },
     &Builtin {
+        name: "readtcp",
+        arity: Arity::Exactly(4),
+        body: readtcp,
+    },
+    &Builtin {
         name: "url_get",
         arity: Arity::Exactly(2),
         body: url_get,
@@ -322,6 +327,47 @@ fn peerleaders(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     ))
 }
 
+/// `readtcp(host, port, send, maxbytes)`: connects, sends the text (if
+/// any), and returns what one `recv` of at most `maxbytes` gives, as
+/// cf-agent does (`maxbytes` outside 0..4095 means 4095).
+fn readtcp(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    use std::io::{Read, Write};
+    const CF_BUFSIZE: i64 = 4096;
+    const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+    let (host, port, send) = (
+        scalar_arg(args, 0)?,
+        scalar_arg(args, 1)?,
+        scalar_arg(args, 2)?,
+    );
+    let mut max = int_arg(args, 3)?;
+    if !(0..CF_BUFSIZE).contains(&max) {
+        max = CF_BUFSIZE - 1;
+    }
+    let port: u16 = port
+        .trim()
+        .parse()
+        .map_err(|_| FunctionError(format!("readtcp: bad port '{port}'")))?;
+    let address = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| FunctionError(format!("readtcp: cannot resolve '{host}': {e}")))?
+        .next()
+        .ok_or_else(|| FunctionError(format!("readtcp: no address for '{host}'")))?;
+    let mut stream = std::net::TcpStream::connect_timeout(&address, CONNECT_TIMEOUT)
+        .map_err(|e| FunctionError(format!("readtcp: couldn't connect to {address}: {e}")))?;
+    let _ = stream.set_read_timeout(Some(CONNECT_TIMEOUT));
+    if !send.is_empty() {
+        stream
+            .write_all(send.as_bytes())
+            .map_err(|e| FunctionError(format!("readtcp: sending failed: {e}")))?;
+    }
+    let mut buffer = vec![0u8; max as usize];
+    let read = stream
+        .read(&mut buffer)
+        .map_err(|e| FunctionError(format!("readtcp: receiving failed: {e}")))?;
+    buffer.truncate(read);
+    Ok(Value::Scalar(String::from_utf8_lossy(&buffer).into_owned()))
+}
+
 /// Debian's cf-agent 3.21 is built without libcurl: every call fails.
 fn url_get(_: &dyn CallContext, _: &[Value]) -> FunctionResult {
     Err(FunctionError(
@@ -450,6 +496,33 @@ mod tests {
         );
         let c = FixedContext::default();
         assert!(call(&c, "network_connections", &[]).is_ok());
+    }
+
+    #[test]
+    fn readtcp_reads_one_reply() {
+        use std::io::{Read, Write};
+        let Ok(listener) = std::net::TcpListener::bind("127.0.0.1:0") else {
+            return;
+        };
+        let port = listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or(0)
+            .to_string();
+        let server = std::thread::spawn(move || {
+            if let Ok((mut peer, _)) = listener.accept() {
+                let mut request = [0u8; 4];
+                let _ = peer.read_exact(&mut request);
+                let _ = peer.write_all(b"pong and more");
+            }
+        });
+        let c = FixedContext::default();
+        assert_eq!(
+            call(&c, "readtcp", &["127.0.0.1", &port, "ping", "4"]),
+            scalar("pong")
+        );
+        let _ = server.join();
+        assert!(call(&c, "readtcp", &["127.0.0.1", "1", "", "10"]).is_err());
     }
 
     #[test]

@@ -29,19 +29,39 @@ pub const MISSING: &[(&str, Missing)] = &[
     ("getvariablemetatags", Missing::NotYet(NEEDS_TAGS)),
     ("usemodule", Missing::NotYet(NEEDS_DEFINE)),
     ("read_module_protocol", Missing::NotYet(NEEDS_DEFINE)),
-    ("packagesmatching", Missing::NotYet("reads the package inventory that the packages promise type caches in the work directory; waits for packages")),
-    ("packageupdatesmatching", Missing::NotYet("reads the package-update inventory that the packages promise type caches; waits for packages")),
-    ("hostsseen", Missing::NotYet("reads cf_lastseen.lmdb, written by network connections; waits for the network issue")),
-    ("readtcp", Missing::NotYet(NEEDS_SERVER)),
+    (
+        "hostsseen",
+        Missing::NotYet(
+            "reads cf_lastseen.lmdb, written by network connections; waits for the network issue",
+        ),
+    ),
     ("remoteclassesmatching", Missing::NotYet(NEEDS_SERVER)),
     ("remotescalar", Missing::NotYet(NEEDS_SERVER)),
     ("selectservers", Missing::NotYet(NEEDS_SERVER)),
-    ("hostswithclass", Missing::NotApplicable("CFEngine Enterprise hub only")),
-    ("hubknowledge", Missing::NotApplicable("CFEngine Enterprise hub only")),
-    ("ldaparray", Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP")),
-    ("ldaplist", Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP")),
-    ("ldapvalue", Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP")),
-    ("regldap", Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP")),
+    (
+        "hostswithclass",
+        Missing::NotApplicable("CFEngine Enterprise hub only"),
+    ),
+    (
+        "hubknowledge",
+        Missing::NotApplicable("CFEngine Enterprise hub only"),
+    ),
+    (
+        "ldaparray",
+        Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP"),
+    ),
+    (
+        "ldaplist",
+        Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP"),
+    ),
+    (
+        "ldapvalue",
+        Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP"),
+    ),
+    (
+        "regldap",
+        Missing::NotApplicable("LDAP queries; Debian's cf-agent 3.21 is built without LDAP"),
+    ),
 ];
 
 /// Implemented functions whose behaviour is known to differ from cf-agent.
@@ -63,6 +83,8 @@ pub const NOTES: &[(&str, &str)] = &[
     ("parseyaml", "YAML 1.2 scalars: unquoted y/n/on/off stay strings (cf-agent's libyaml reads them as booleans)"),
     ("execresult", "not cached per run yet: two identical calls run the command twice"),
     ("returnszero", "not cached per run yet"),
+    ("packagesmatching", "reads the legacy software_packages.csv inventory; package-module (LMDB) inventories fail the call"),
+    ("packageupdatesmatching", "reads the legacy software_patches_avail.csv inventory; package-module (LMDB) inventories fail the call"),
 ];
 
 /// Why `name` is not implemented, if it is listed.

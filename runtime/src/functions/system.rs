@@ -95,6 +95,16 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: groupexists,
     },
     &Builtin {
+        name: "packagesmatching",
+        arity: Arity::Exactly(4),
+        body: packagesmatching,
+    },
+    &Builtin {
+        name: "packageupdatesmatching",
+        arity: Arity::Exactly(4),
+        body: packageupdatesmatching,
+    },
+    &Builtin {
         name: "processexists",
         arity: Arity::Exactly(1),
         body: processexists,
@@ -456,6 +466,71 @@ fn findprocesses(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
             .map(|(pid, line)| json!({"pid": pid, "line": line}))
             .collect(),
     )))
+}
+
+/// The state directory of the run.
+fn state_dir(context: &dyn CallContext) -> String {
+    match context.variable("sys.statedir") {
+        Some(Value::Scalar(dir)) => dir,
+        _ => match context.variable("sys.workdir") {
+            Some(Value::Scalar(dir)) => format!("{dir}/state"),
+            _ => "/var/lib/cfengine3/state".into(),
+        },
+    }
+}
+
+/// Packages of the inventory whose `name,version,arch,method` line fully
+/// matches `^name_re,version_re,arch_re,method_re$`. Without any inventory
+/// the answer is an empty list (cf-agent: not necessarily an error).
+fn matching_packages(context: &dyn CallContext, args: &[Value], installed: bool) -> FunctionResult {
+    let pattern = format!(
+        "{},{},{},{}",
+        scalar_arg(args, 0)?,
+        scalar_arg(args, 1)?,
+        scalar_arg(args, 2)?,
+        scalar_arg(args, 3)?
+    );
+    let state = state_dir(context);
+    let module_prefix = if installed {
+        "packages_installed"
+    } else {
+        "packages_updates"
+    };
+    let has_module_inventory = fs::read_dir(&state).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(module_prefix))
+    });
+    if has_module_inventory {
+        return Err(FunctionError(
+            "package-module inventories (LMDB) are not read yet".into(),
+        ));
+    }
+    let cache = if installed {
+        "software_packages.csv"
+    } else {
+        "software_patches_avail.csv"
+    };
+    let text = fs::read_to_string(format!("{state}/{cache}")).unwrap_or_default();
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if !super::regex::full_match(&pattern, line)? {
+            continue;
+        }
+        let fields: Vec<&str> = line.split(',').collect();
+        if let [name, version, arch, method] = fields.as_slice() {
+            out.push(json!({"name": name, "version": version, "arch": arch, "method": method}));
+        }
+    }
+    Ok(Value::Data(Json::Array(out)))
+}
+
+fn packagesmatching(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    matching_packages(context, args, true)
+}
+
+fn packageupdatesmatching(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    matching_packages(context, args, false)
 }
 
 /// The version these functions answer for.
