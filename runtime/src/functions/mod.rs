@@ -9,6 +9,7 @@
 mod classes;
 mod csv;
 mod data;
+mod enterprise;
 mod files;
 mod format;
 mod glob;
@@ -132,6 +133,7 @@ impl FunctionTable {
             lists::FUNCTIONS,
             files::FUNCTIONS,
             data::FUNCTIONS,
+            enterprise::FUNCTIONS,
             io::FUNCTIONS,
             map::FUNCTIONS,
             math::FUNCTIONS,
