@@ -14,6 +14,7 @@ mod files;
 mod format;
 mod glob;
 mod infix;
+mod introspection;
 mod io;
 mod lists;
 mod map;
@@ -134,6 +135,7 @@ impl FunctionTable {
             files::FUNCTIONS,
             data::FUNCTIONS,
             enterprise::FUNCTIONS,
+            introspection::FUNCTIONS,
             io::FUNCTIONS,
             map::FUNCTIONS,
             math::FUNCTIONS,

@@ -10,12 +10,15 @@ use crate::value::Value;
 
 pub(super) fn string_mustache(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let template = scalar_arg(args, 0)?;
-    if args.len() < 2 {
-        return Err(FunctionError(
-            "string_mustache without data renders datastate(), which is not implemented yet".into(),
-        ));
-    }
-    let data = super::data::json_arg(context, args, 1)?;
+    // Without data cf-agent renders the whole run state, datastate().
+    let data = if args.len() < 2 {
+        match super::introspection::datastate(context, &[])? {
+            Value::Data(json) => json,
+            other => super::data::to_json(&other),
+        }
+    } else {
+        super::data::json_arg(context, args, 1)?
+    };
     let tokens = tokenize(template)?;
     let mut out = String::new();
     let mut stack = vec![Frame {

@@ -26,6 +26,11 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: hostrange,
     },
     &Builtin {
+        name: "hostsseen",
+        arity: Arity::Exactly(3),
+        body: hostsseen,
+    },
+    &Builtin {
         name: "ip2host",
         arity: Arity::Exactly(1),
         body: ip2host,
@@ -366,6 +371,26 @@ fn readtcp(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
         .map_err(|e| FunctionError(format!("readtcp: receiving failed: {e}")))?;
     buffer.truncate(read);
     Ok(Value::Scalar(String::from_utf8_lossy(&buffer).into_owned()))
+}
+
+/// Hosts from `cf_lastseen.lmdb`. A host that never talked to a peer has
+/// no such database and cf-agent's call fails; reading the LMDB itself is
+/// not implemented yet.
+fn hostsseen(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    int_arg(args, 0)?;
+    let workdir = match context.variable("sys.workdir") {
+        Some(Value::Scalar(dir)) => dir,
+        _ => "/var/lib/cfengine3".into(),
+    };
+    let database = format!("{workdir}/cf_lastseen.lmdb");
+    if std::path::Path::new(&database).exists() {
+        return Err(FunctionError(format!(
+            "hostsseen: reading '{database}' is not implemented yet"
+        )));
+    }
+    Err(FunctionError(format!(
+        "hostsseen: no lastseen database '{database}'"
+    )))
 }
 
 /// Debian's cf-agent 3.21 is built without libcurl: every call fails.

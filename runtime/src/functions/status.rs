@@ -21,20 +21,12 @@ const NEEDS_SERVER: &str = "talks to cf-serverd or other hosts; waits for the ne
 /// Functions of the syntax table that are not implemented.
 pub const MISSING: &[(&str, Missing)] = &[
     ("bundlesmatching", Missing::NotYet(NEEDS_INTROSPECTION)),
-    ("bundlestate", Missing::NotYet(NEEDS_INTROSPECTION)),
     ("callstack_callers", Missing::NotYet(NEEDS_INTROSPECTION)),
     ("callstack_promisers", Missing::NotYet(NEEDS_INTROSPECTION)),
-    ("datastate", Missing::NotYet(NEEDS_INTROSPECTION)),
     ("getclassmetatags", Missing::NotYet(NEEDS_TAGS)),
     ("getvariablemetatags", Missing::NotYet(NEEDS_TAGS)),
     ("usemodule", Missing::NotYet(NEEDS_DEFINE)),
     ("read_module_protocol", Missing::NotYet(NEEDS_DEFINE)),
-    (
-        "hostsseen",
-        Missing::NotYet(
-            "reads cf_lastseen.lmdb, written by network connections; waits for the network issue",
-        ),
-    ),
     ("remoteclassesmatching", Missing::NotYet(NEEDS_SERVER)),
     ("remotescalar", Missing::NotYet(NEEDS_SERVER)),
     ("selectservers", Missing::NotYet(NEEDS_SERVER)),
@@ -65,6 +57,9 @@ pub const NOTES: &[(&str, &str)] = &[
     ("parseyaml", "YAML 1.2 scalars: unquoted y/n/on/off stay strings (cf-agent's libyaml reads them as booleans)"),
     ("execresult", "not cached per run yet: two identical calls run the command twice"),
     ("returnszero", "not cached per run yet"),
+    ("hostsseen", "fails when cf_lastseen.lmdb is absent, as cf-agent does; reading an existing LMDB is not implemented yet"),
+    ("string_mustache", "without a data argument renders datastate(), with the same gaps"),
+    ("datastate", "sys.* and const.* come from host facts, not the run's variables, and are left out; def.* appears only as far as policy sets it"),
     ("hostswithclass", "fails as Community cf-agent does: Enterprise hub only"),
     ("ldaparray", "fails as Community cf-agent does: LDAP is Enterprise only"),
     ("ldaplist", "fails as Community cf-agent does: LDAP is Enterprise only"),
