@@ -134,6 +134,14 @@ impl CallContext for Agent<'_, '_> {
         }
     }
 
+    fn bundle_names(&self) -> Vec<String> {
+        self.policy
+            .bundles
+            .iter()
+            .map(|b| format!("{}:{}", b.namespace, b.ast.name.name))
+            .collect()
+    }
+
     fn variable_names(&self) -> Vec<String> {
         self.variables
             .names()

@@ -55,6 +55,11 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: splayclass,
     },
     &Builtin {
+        name: "bundlesmatching",
+        arity: Arity::AtLeast(1),
+        body: bundlesmatching,
+    },
+    &Builtin {
         name: "classify",
         arity: Arity::Exactly(1),
         body: classify,
@@ -208,6 +213,26 @@ fn splayclass(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     Ok(class_result(context.class_expression(&slot) == Some(true)))
 }
 
+/// `bundlesmatching(regex)`: the qualified names (`default:main`) of the
+/// policy's bundles that fully match, sorted. Tag filters need bundle meta
+/// tags, which are not kept yet.
+fn bundlesmatching(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    if args.len() > 1 {
+        return Err(FunctionError(
+            "bundlesmatching: tag filters are not supported yet".into(),
+        ));
+    }
+    let pattern = scalar_arg(args, 0)?;
+    let mut out = Vec::new();
+    for name in context.bundle_names() {
+        if full_match(pattern, &name)? {
+            out.push(name);
+        }
+    }
+    out.sort();
+    Ok(Value::List(out))
+}
+
 /// Whether the canonified text is a defined class.
 fn classify(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let class = super::strings::canonify_bytes(scalar_arg(args, 0)?);
@@ -290,6 +315,20 @@ mod tests {
             call(&c, "regarray", &["arr", "ab"]),
             Ok(Value::scalar("!any"))
         );
+    }
+
+    #[test]
+    fn bundles_matching() {
+        let c = context();
+        assert_eq!(
+            call(&c, "bundlesmatching", &[".*"]),
+            Ok(Value::list(["default:helper", "default:main"]))
+        );
+        assert_eq!(
+            call(&c, "bundlesmatching", &["default:m.*"]),
+            Ok(Value::list(["default:main"]))
+        );
+        assert!(call(&c, "bundlesmatching", &[".*", "tag"]).is_err());
     }
 
     #[test]

@@ -48,6 +48,10 @@ pub trait CallContext {
     fn variable_names(&self) -> Vec<String> {
         Vec::new()
     }
+    /// Every bundle of the policy, qualified as `ns:name`.
+    fn bundle_names(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// Defines `name` (an array entry such as `arr[0]`) in the calling
     /// bundle, for functions that fill arrays (`regextract`, `getfields`,
     /// `read*array`, `parse*array`).
@@ -288,6 +292,9 @@ pub(crate) mod test_context {
                 .keys()
                 .map(|k| format!("default:main.{k}"))
                 .collect()
+        }
+        fn bundle_names(&self) -> Vec<String> {
+            vec!["default:main".into(), "default:helper".into()]
         }
         fn define_variable(&self, name: &str, value: Value) -> Result<(), FunctionError> {
             self.defined.borrow_mut().push((name.to_string(), value));

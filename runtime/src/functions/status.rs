@@ -20,7 +20,6 @@ const NEEDS_SERVER: &str = "talks to cf-serverd or other hosts; waits for the ne
 
 /// Functions of the syntax table that are not implemented.
 pub const MISSING: &[(&str, Missing)] = &[
-    ("bundlesmatching", Missing::NotYet(NEEDS_INTROSPECTION)),
     ("callstack_callers", Missing::NotYet(NEEDS_INTROSPECTION)),
     ("callstack_promisers", Missing::NotYet(NEEDS_INTROSPECTION)),
     ("getclassmetatags", Missing::NotYet(NEEDS_TAGS)),
@@ -57,6 +56,7 @@ pub const NOTES: &[(&str, &str)] = &[
     ("parseyaml", "YAML 1.2 scalars: unquoted y/n/on/off stay strings (cf-agent's libyaml reads them as booleans)"),
     ("execresult", "not cached per run yet: two identical calls run the command twice"),
     ("returnszero", "not cached per run yet"),
+    ("bundlesmatching", "tag filters are refused: bundle meta tags are not kept yet"),
     ("hostsseen", "fails when cf_lastseen.lmdb is absent, as cf-agent does; reading an existing LMDB is not implemented yet"),
     ("string_mustache", "without a data argument renders datastate(), with the same gaps"),
     ("datastate", "sys.* and const.* come from host facts, not the run's variables, and are left out; def.* appears only as far as policy sets it"),
