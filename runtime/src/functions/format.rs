@@ -100,6 +100,12 @@ fn convert_piece(
     let mut chars = piece[1..].chars().peekable();
     let mut spec = parse_spec(&mut chars)?;
     spec.conversion = kind;
+    // cf-agent does not hand a container from a nested call to format().
+    if matches!(value, Value::Data(_)) {
+        return Err(FunctionError(
+            "format() didn't have enough parameters".into(),
+        ));
+    }
     let body = match (kind, value) {
         ('S', _) => policy_text(context, value)?,
         (_, Value::Scalar(text)) => convert(&spec, text),
