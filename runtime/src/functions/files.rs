@@ -350,13 +350,7 @@ fn lsdir(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let dir = scalar_arg(args, 0)?;
     let pattern = scalar_arg(args, 1)?;
     let full = bool_arg(args, 2)?;
-    let entries = fs::read_dir(dir).map_err(|e| FunctionError(format!("lsdir: '{dir}': {e}")))?;
-    let mut names = vec![".".to_string(), "..".to_string()];
-    names.extend(
-        entries
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned()),
-    );
+    let names = directory_entries(dir)?;
     let mut out = Vec::new();
     for name in names {
         if pattern.is_empty() || full_match(pattern, &name)? {
@@ -368,6 +362,35 @@ fn lsdir(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
         }
     }
     Ok(Value::List(out))
+}
+
+/// The names `readdir(3)` gives, `.` and `..` included, in its order.
+fn directory_entries(dir: &str) -> Result<Vec<String>, FunctionError> {
+    let path =
+        std::ffi::CString::new(dir).map_err(|_| FunctionError(format!("lsdir: NUL in '{dir}'")))?;
+    // SAFETY: path is NUL-terminated; the stream is closed below.
+    let stream = unsafe { libc::opendir(path.as_ptr()) };
+    if stream.is_null() {
+        return Err(FunctionError(format!(
+            "lsdir: '{dir}': {}",
+            std::io::Error::last_os_error()
+        )));
+    }
+    let mut names = Vec::new();
+    loop {
+        // SAFETY: stream is an open directory stream.
+        let entry = unsafe { libc::readdir(stream) };
+        if entry.is_null() {
+            break;
+        }
+        // SAFETY: readdir returned a valid entry whose d_name is
+        // NUL-terminated and lives until the next readdir call.
+        let name = unsafe { std::ffi::CStr::from_ptr((*entry).d_name.as_ptr()) };
+        names.push(name.to_string_lossy().into_owned());
+    }
+    // SAFETY: stream came from opendir and is closed once.
+    unsafe { libc::closedir(stream) };
+    Ok(names)
 }
 
 /// `findfiles(glob, …)`: `*`, `?`, `[…]` within a component, `**` spans one
