@@ -345,12 +345,14 @@ fn diskfree(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
 }
 
 /// `lsdir(dir, regex, fullpath)`: entries including `.` and `..` that
-/// fully match (an empty regex matches all), in directory order.
+/// fully match (an empty regex matches all), in reverse readdir order.
 fn lsdir(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let dir = scalar_arg(args, 0)?;
     let pattern = scalar_arg(args, 1)?;
     let full = bool_arg(args, 2)?;
-    let names = directory_entries(dir)?;
+    // cf-agent builds its list by prepending: readdir order, reversed.
+    let mut names = directory_entries(dir)?;
+    names.reverse();
     let mut out = Vec::new();
     for name in names {
         if pattern.is_empty() || full_match(pattern, &name)? {
