@@ -134,6 +134,14 @@ impl CallContext for Agent<'_, '_> {
         }
     }
 
+    fn caller_promisers(&self) -> Vec<String> {
+        let callers = self.frames.len().saturating_sub(1);
+        self.frames[..callers]
+            .iter()
+            .filter_map(|frame| frame.this.promiser.clone())
+            .collect()
+    }
+
     fn bundle_names(&self) -> Vec<String> {
         self.policy
             .bundles

@@ -13,6 +13,11 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: bundlestate,
     },
     &Builtin {
+        name: "callstack_promisers",
+        arity: Arity::Exactly(0),
+        body: callstack_promisers,
+    },
+    &Builtin {
         name: "datastate",
         arity: Arity::Exactly(0),
         body: datastate,
@@ -32,6 +37,11 @@ fn variables(context: &dyn CallContext) -> Vec<(String, String, Json)> {
         .collect();
     out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     out
+}
+
+/// The promisers of the `methods` promises that led to this bundle.
+fn callstack_promisers(context: &dyn CallContext, _: &[Value]) -> FunctionResult {
+    Ok(Value::List(context.caller_promisers()))
 }
 
 /// A bundle's variables by name (array entries as `a[k]`), as cf-agent's
@@ -100,6 +110,7 @@ mod tests {
             Ok(Value::Data(json!({"x": "1", "l": ["a"]})))
         );
         assert!(call(&c, "bundlestate", &["nope"]).is_err());
+        assert_eq!(call(&c, "callstack_promisers", &[]), list(&["call one"]));
         assert_eq!(
             call(&c, "datastate", &[]),
             Ok(Value::Data(

@@ -48,6 +48,11 @@ pub trait CallContext {
     fn variable_names(&self) -> Vec<String> {
         Vec::new()
     }
+    /// The promisers of the promises that called the running bundle,
+    /// outermost first (the `methods` promises on the stack).
+    fn caller_promisers(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// Every bundle of the policy, qualified as `ns:name`.
     fn bundle_names(&self) -> Vec<String> {
         Vec::new()
@@ -292,6 +297,9 @@ pub(crate) mod test_context {
                 .keys()
                 .map(|k| format!("default:main.{k}"))
                 .collect()
+        }
+        fn caller_promisers(&self) -> Vec<String> {
+            vec!["call one".into()]
         }
         fn bundle_names(&self) -> Vec<String> {
             vec!["default:main".into(), "default:helper".into()]

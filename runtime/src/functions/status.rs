@@ -21,7 +21,6 @@ const NEEDS_SERVER: &str = "talks to cf-serverd or other hosts; waits for the ne
 /// Functions of the syntax table that are not implemented.
 pub const MISSING: &[(&str, Missing)] = &[
     ("callstack_callers", Missing::NotYet(NEEDS_INTROSPECTION)),
-    ("callstack_promisers", Missing::NotYet(NEEDS_INTROSPECTION)),
     ("getclassmetatags", Missing::NotYet(NEEDS_TAGS)),
     ("getvariablemetatags", Missing::NotYet(NEEDS_TAGS)),
     ("usemodule", Missing::NotYet(NEEDS_DEFINE)),
