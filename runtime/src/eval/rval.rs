@@ -134,6 +134,10 @@ impl CallContext for Agent<'_, '_> {
         }
     }
 
+    fn note(&self, message: &str) {
+        self.log.verbose(message);
+    }
+
     fn caller_promisers(&self) -> Vec<String> {
         let callers = self.frames.len().saturating_sub(1);
         self.frames[..callers]

@@ -4,6 +4,7 @@ use std::fs;
 
 use serde_json::Value as Json;
 
+use super::define;
 use super::regex::{compile, full_match, split};
 use super::{
     class_result, int_arg, scalar_arg, Arity, Builtin, CallContext, Function, FunctionError,
@@ -403,7 +404,7 @@ fn getfields(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
         }
         if count == 0 {
             for (at, field) in split(&line, separator, usize::MAX)?.into_iter().enumerate() {
-                context.define_variable(&format!("{array}[{}]", at + 1), Value::Scalar(field))?;
+                define(context, &format!("{array}[{}]", at + 1), field);
             }
         }
         count += 1;
@@ -497,7 +498,7 @@ fn define_rows(
             if !valid && !is_key {
                 return Err(FunctionError(format!("'{field}' is not a number")));
             }
-            context.define_variable(&format!("{array}[{key}][{at}]"), Value::Scalar(field))?;
+            define(context, &format!("{array}[{key}][{at}]"), field);
         }
     }
     Ok(Value::Scalar(count.to_string()))

@@ -44,6 +44,8 @@ pub trait CallContext {
     fn variable(&self, name: &str) -> Option<Value>;
     /// The keys of the array `name` (entries `name[key]`), sorted.
     fn array_keys(&self, name: &str) -> Vec<String>;
+    /// Something the operator may want to know (verbose log).
+    fn note(&self, _message: &str) {}
     /// Every defined policy variable, qualified as `ns:bundle.name`.
     fn variable_names(&self) -> Vec<String> {
         Vec::new()
@@ -195,6 +197,16 @@ pub(crate) fn scalar_arg(args: &[Value], at: usize) -> Result<&str, FunctionErro
     args.get(at)
         .and_then(Value::as_scalar)
         .ok_or_else(|| FunctionError(format!("argument {} must be a string", at + 1)))
+}
+
+/// Defines an array entry for a function that fills an array. Where the
+/// agent cannot take the definition the entry stays undefined but the call
+/// still returns its class or count, so `if => regextract(…)` keeps
+/// working; the log says why.
+pub(crate) fn define(context: &dyn CallContext, name: &str, value: String) {
+    if let Err(error) = context.define_variable(name, Value::Scalar(value)) {
+        context.note(&error.0);
+    }
 }
 
 /// An integer argument as cf-agent reads one: an optional `k`/`K`/`m`/`M`/

@@ -326,7 +326,7 @@ fn regextract(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     };
     for (at, group) in groups.into_iter().enumerate() {
         if let Some(group) = group {
-            context.define_variable(&format!("{array}[{at}]"), Value::Scalar(group))?;
+            super::define(context, &format!("{array}[{at}]"), group);
         }
     }
     Ok(class_result(true))
