@@ -103,6 +103,11 @@ fn parseyaml(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
 /// Objects merge key by key (later wins, no deep merge); arrays
 /// concatenate; an array merged with an object becomes keys `"0"`, `"1"`….
 fn mergedata(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    if args.is_empty() {
+        return Err(FunctionError(
+            "mergedata needs at least one argument, a reference to a container variable".into(),
+        ));
+    }
     let parts: Vec<Json> = (0..args.len())
         .map(|at| json_arg(context, args, at))
         .collect::<Result<_, _>>()?;
@@ -296,6 +301,9 @@ fn getindices(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
         Some(Value::Data(Json::Array(items))) => Ok(Value::List(
             (0..items.len()).map(|i| i.to_string()).collect(),
         )),
+        Some(Value::List(items)) => Ok(Value::List(
+            (0..items.len()).map(|i| i.to_string()).collect(),
+        )),
         _ => match context.array_keys(name) {
             keys if keys.is_empty() => Err(FunctionError(format!(
                 "getindices: no array or container '{name}'"
@@ -392,6 +400,8 @@ mod tests {
             ))
         );
         assert_eq!(call(&c, "validjson", &["[1]"]), yes());
+        assert!(call(&c, "mergedata", &[]).is_err());
+        assert_eq!(call(&c, "getindices", &["l"]), list(&["0"]));
         assert_eq!(call(&c, "validjson", &["{"]), no());
         assert_eq!(call(&c, "validdata", &["a: 1", "YAML"]), yes());
         assert_eq!(call(&c, "type", &["l", "true"]), scalar("policy slist"));

@@ -272,6 +272,9 @@ fn collapse_slashes(path: &str) -> String {
 
 /// `/a/b/c/` → `/a/b`, `file` → `.`, `/a` → `/`.
 fn dirname_of(path: &str) -> String {
+    if path.is_empty() {
+        return String::new();
+    }
     let path = collapse_slashes(path);
     let trimmed = path.trim_end_matches('/');
     if trimmed.is_empty() {
@@ -469,6 +472,7 @@ mod tests {
         let c = FixedContext::default();
         assert_eq!(call(&c, "dirname", &["/a/b/c/"]), scalar("/a/b"));
         assert_eq!(call(&c, "dirname", &["file"]), scalar("."));
+        assert_eq!(call(&c, "dirname", &[""]), scalar(""));
         assert_eq!(call(&c, "dirname", &["/"]), scalar("/"));
         assert_eq!(call(&c, "dirname", &["/a"]), scalar("/"));
         assert_eq!(call(&c, "dirname", &["//a//b//"]), scalar("/a"));

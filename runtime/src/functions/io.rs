@@ -180,10 +180,7 @@ fn read_items(args: &[Value]) -> Result<Vec<String>, FunctionError> {
     let text = read_text(scalar_arg(args, 0)?, int_arg(args, 4)?)?;
     let text = strip_comments(&text, scalar_arg(args, 1)?)?;
     let max = usize::try_from(int_arg(args, 3)?).unwrap_or(0);
-    let mut items = split(&text, scalar_arg(args, 2)?, usize::MAX)?;
-    items.retain(|i| !i.is_empty());
-    items.truncate(max);
-    Ok(items)
+    split(&text, scalar_arg(args, 2)?, max, false)
 }
 
 fn readstringlist(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
@@ -403,7 +400,7 @@ fn getfields(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
             continue;
         }
         if count == 0 {
-            for (at, field) in split(&line, separator, usize::MAX)?.into_iter().enumerate() {
+            for (at, field) in split(&line, separator, 31, true)?.into_iter().enumerate() {
                 define(context, &format!("{array}[{}]", at + 1), field);
             }
         }
@@ -427,7 +424,7 @@ fn table_rows(
         if rows.len() >= max {
             break;
         }
-        rows.push(split(line, separator, usize::MAX)?);
+        rows.push(split(line, separator, 99_999, true)?);
     }
     Ok(rows)
 }

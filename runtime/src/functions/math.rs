@@ -192,9 +192,9 @@ fn numbers(context: &dyn CallContext, args: &[Value]) -> Result<Vec<f64>, Functi
 }
 
 fn sum(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    Ok(Value::Scalar(real_text(
-        numbers(context, args)?.iter().sum(),
-    )))
+    // Folded from +0.0: an empty sum prints 0.000000, not -0.000000.
+    let total = numbers(context, args)?.iter().fold(0.0, |sum, x| sum + x);
+    Ok(Value::Scalar(real_text(total)))
 }
 
 fn product(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
@@ -278,6 +278,7 @@ mod tests {
             scalar("")
         );
         assert_eq!(call(&c, "sum", &[r#"["1","2.5"]"#]), scalar("3.500000"));
+        assert_eq!(call(&c, "sum", &["[]"]), scalar("0.000000"));
         assert_eq!(
             call(&c, "product", &[r#"["2","x","3"]"#]),
             scalar("0.000000")

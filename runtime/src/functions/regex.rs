@@ -62,30 +62,73 @@ pub(crate) fn search(
     }))
 }
 
-/// Splits `text` at every match of `separator`, at most `max` pieces (the
-/// last holds the rest); empty pieces are kept.
-pub(crate) fn split(text: &str, separator: &str, max: usize) -> Result<Vec<String>, FunctionError> {
+/// The first match of `regex` in `text`, as `(start, end)`.
+fn find(
+    regex: &fancy_regex::Regex,
+    pattern: &str,
+    text: &str,
+) -> Result<Option<(usize, usize)>, FunctionError> {
+    Ok(regex
+        .find(text)
+        .map_err(|e| matching_error(pattern, e))?
+        .map(|m| (m.start(), m.end())))
+}
+
+/// cf-agent's `RlistFromSplitRegex`: pieces before each match, at most
+/// `max` of them (the rest of the text is then dropped); an empty match at
+/// the start of what is left stops the splitting; blank pieces are kept
+/// only when `allow_blanks`. The regex is matched against what is left, so
+/// `^` anchors there.
+pub(crate) fn split(
+    text: &str,
+    separator: &str,
+    max: usize,
+    allow_blanks: bool,
+) -> Result<Vec<String>, FunctionError> {
     let regex = compile(separator)?;
     let mut pieces = Vec::new();
-    let mut start = 0;
-    let mut from = 0;
-    while pieces.len() + 1 < max && from <= text.len() {
-        let Some(found) = regex
-            .find_from_pos(text, from)
-            .map_err(|e| matching_error(separator, e))?
-        else {
+    let mut sp = 0;
+    while pieces.len() < max {
+        let Some((start, end)) = find(&regex, separator, &text[sp..])? else {
             break;
         };
-        if found.end() == found.start() {
-            // An empty separator match splits nothing; step over one character.
-            from = found.end() + text[found.end()..].chars().next().map_or(1, char::len_utf8);
-            continue;
+        if end == 0 {
+            break;
         }
-        pieces.push(text[start..found.start()].to_string());
-        start = found.end();
-        from = found.end();
+        let piece = &text[sp..sp + start];
+        if allow_blanks || !piece.is_empty() {
+            pieces.push(piece.to_string());
+        }
+        sp += end;
     }
-    pieces.push(text[start..].to_string());
+    if pieces.len() < max {
+        let rest = &text[sp..];
+        if (allow_blanks && sp != 0) || !rest.is_empty() {
+            pieces.push(rest.to_string());
+        }
+    }
+    Ok(pieces)
+}
+
+/// cf-agent's `RlistFromRegexSplitNoOverflow` (`string_split`): at most
+/// `max - 1` splits, the last piece holds the rest; an empty match splits
+/// off an empty piece without moving on.
+pub(crate) fn split_keeping_rest(
+    text: &str,
+    separator: &str,
+    max: usize,
+) -> Result<Vec<String>, FunctionError> {
+    let regex = compile(separator)?;
+    let mut pieces = Vec::new();
+    let mut sp = 0;
+    while pieces.len() + 1 < max {
+        let Some((start, end)) = find(&regex, separator, &text[sp..])? else {
+            break;
+        };
+        pieces.push(text[sp..sp + start].to_string());
+        sp += end;
+    }
+    pieces.push(text[sp..].to_string());
     Ok(pieces)
 }
 
@@ -111,9 +154,36 @@ mod tests {
         );
         assert_eq!(search("z", "abc"), Ok(None));
         assert_eq!(
-            split("a,b,,c", ",", 10),
+            split("a,b,,c", ",", 10, true),
             Ok(vec!["a".into(), "b".into(), "".into(), "c".into()])
         );
-        assert_eq!(split("a,b,c", ",", 2), Ok(vec!["a".into(), "b,c".into()]));
+        assert_eq!(
+            split("a,b,c", ",", 2, true),
+            Ok(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(
+            split("a,,b,", ",", 10, true),
+            Ok(vec!["a".into(), "".into(), "b".into(), "".into()])
+        );
+        assert_eq!(
+            split("a,,b,", ",", 10, false),
+            Ok(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(split("", ",", 10, true), Ok(vec![]));
+        assert_eq!(split("abc", "", 10, true), Ok(vec!["abc".into()]));
+        assert_eq!(
+            split_keeping_rest("abc", "", 5),
+            Ok(vec![
+                "".into(),
+                "".into(),
+                "".into(),
+                "".into(),
+                "abc".into()
+            ])
+        );
+        assert_eq!(
+            split_keeping_rest("a,b,c", ",", 2),
+            Ok(vec!["a".into(), "b,c".into()])
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! String functions: case, slicing, splitting, replacing, hashing.
 
 use super::format::format;
-use super::regex::{search, split};
+use super::regex::{search, split, split_keeping_rest};
 use super::{
     class_result, int_arg, scalar_arg, Arity, Builtin, CallContext, Function, FunctionError,
     FunctionResult,
@@ -229,8 +229,12 @@ fn hash_to_int(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
 
 /// The text after the last match of the separator regex.
 fn lastnode(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    let pieces = split(scalar_arg(args, 0)?, scalar_arg(args, 1)?, usize::MAX)?;
-    Ok(Value::Scalar(pieces.last().cloned().unwrap_or_default()))
+    let text = scalar_arg(args, 0)?;
+    let pieces = split(text, scalar_arg(args, 1)?, 100, true)?;
+    pieces
+        .last()
+        .map(|last| Value::Scalar(last.clone()))
+        .ok_or_else(|| FunctionError(format!("lastnode: nothing to split in '{text}'")))
 }
 
 /// `regex_replace(text, regex, replacement, options)`: `g` replaces every
@@ -332,22 +336,24 @@ fn regextract(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     Ok(class_result(true))
 }
 
-fn max_pieces(args: &[Value], at: usize) -> Result<usize, FunctionError> {
-    Ok(usize::try_from(int_arg(args, at)?).unwrap_or(0).max(1))
-}
-
 /// At most `max` pieces; the rest of the text is dropped.
 fn splitstring(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    let max = max_pieces(args, 2)?;
-    let mut pieces = split(scalar_arg(args, 0)?, scalar_arg(args, 1)?, usize::MAX)?;
-    pieces.truncate(max);
-    Ok(Value::List(pieces))
+    let max = usize::try_from(int_arg(args, 2)?).unwrap_or(0);
+    Ok(Value::List(split(
+        scalar_arg(args, 0)?,
+        scalar_arg(args, 1)?,
+        max,
+        true,
+    )?))
 }
 
-/// At most `max` pieces; the last holds the rest of the text.
+/// At most `max` pieces (at least 1); the last holds the rest of the text.
 fn string_split(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    let max = max_pieces(args, 2)?;
-    Ok(Value::List(split(
+    let max = usize::try_from(int_arg(args, 2)?)
+        .ok()
+        .filter(|m| *m >= 1)
+        .ok_or_else(|| FunctionError("string_split: the maximum must be 1 or more".into()))?;
+    Ok(Value::List(split_keeping_rest(
         scalar_arg(args, 0)?,
         scalar_arg(args, 1)?,
         max,
@@ -533,6 +539,13 @@ mod tests {
         assert_eq!(call(&c, "lastnode", &["/a/b/c.txt", "/"]), scalar("c.txt"));
         assert_eq!(call(&c, "lastnode", &["a.b.c", r"\."]), scalar("c"));
         assert_eq!(call(&c, "lastnode", &["a/b/", "/"]), scalar(""));
+        assert!(call(&c, "lastnode", &["", "/"]).is_err());
+        assert_eq!(
+            call(&c, "string_split", &["abc", "", "5"]),
+            list(&["", "", "", "", "abc"])
+        );
+        assert!(call(&c, "string_split", &["abc", ",", "0"]).is_err());
+        assert_eq!(call(&c, "splitstring", &["", ",", "5"]), list(&[]));
     }
 
     #[test]
