@@ -238,10 +238,13 @@ fn hostrange(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
         Some(Value::Scalar(host)) => host,
         _ => return Ok(class_result(false)),
     };
-    let number = host
-        .strip_prefix(prefix)
-        .filter(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|rest| rest.parse::<u64>().ok());
+    // cf-agent: the host's trailing digits are the number, the rest must
+    // equal the prefix ignoring case.
+    let base = host.trim_end_matches(|c: char| c.is_ascii_digit());
+    if base.is_empty() || !base.eq_ignore_ascii_case(prefix) {
+        return Ok(class_result(false));
+    }
+    let number = host[base.len()..].parse::<u64>().ok();
     Ok(class_result(
         number.is_some_and(|n| (low..=high).contains(&n)),
     ))
@@ -501,6 +504,8 @@ mod tests {
         assert_eq!(call(&c, "iprange", &["192.168.0.0/16"]), no());
         assert_eq!(call(&c, "hostrange", &["web", "1-10"]), yes());
         assert_eq!(call(&c, "hostrange", &["web", "8-10"]), no());
+        assert_eq!(call(&c, "hostrange", &["WEB", "1-10"]), yes());
+        assert_eq!(call(&c, "hostrange", &["we", "1-10"]), no());
         assert!(call(&c, "hostrange", &["web", "x"]).is_err());
         assert_eq!(
             call(&c, "host2ip", &["localhost"]).map(|v| v.as_scalar().is_some()),
