@@ -172,6 +172,21 @@ fn split_command(command: &str) -> Vec<String> {
 /// Runs `command` with `shell` (`noshell`, `useshell`, `powershell`) and
 /// collects `stdout`, `stderr` or `both` (interleaved as written).
 fn run(command: &str, shell: &str, output: &str) -> Result<Run, FunctionError> {
+    // An absolute command must name an executable, whatever the shell.
+    if command.starts_with('/') {
+        let program = split_command(command)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let executable = fs::metadata(&program).is_ok_and(|m| {
+            m.is_file() && std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0
+        });
+        if !executable {
+            return Err(FunctionError(format!(
+                "'{command}' is assumed to be executable but isn't"
+            )));
+        }
+    }
     let mut process = match shell {
         "useshell" => {
             let mut p = Command::new("/bin/sh");
@@ -227,26 +242,30 @@ fn run(command: &str, shell: &str, output: &str) -> Result<Run, FunctionError> {
         .map_err(|e| FunctionError(format!("waiting for '{command}': {e}")))?;
     let text = String::from_utf8_lossy(&bytes);
     Ok(Run {
-        output: text.trim_end_matches('\n').to_string(),
+        // cf-agent joins the lines with \n and then chops trailing blanks.
+        output: text.trim_end().to_string(),
         exit_code: status.code().unwrap_or(-1),
     })
 }
 
+/// `(command, shell, output)`: cf-agent requires the shell option and
+/// collects both streams unless told otherwise.
 fn run_args(args: &[Value]) -> Result<Run, FunctionError> {
-    let shell = if args.len() > 1 {
-        scalar_arg(args, 1)?
-    } else {
-        "noshell"
-    };
+    if args.len() < 2 {
+        return Err(FunctionError(
+            "Must specify 'noshell', 'useshell', or 'powershell'".into(),
+        ));
+    }
     let output = if args.len() > 2 {
         scalar_arg(args, 2)?
     } else {
-        "stdout"
+        "both"
     };
-    run(scalar_arg(args, 0)?, shell, output)
+    run(scalar_arg(args, 0)?, scalar_arg(args, 1)?, output)
 }
 
-/// The output, minus trailing newlines; fails when the command cannot run.
+/// The output, minus trailing white space; fails when the command cannot
+/// run.
 fn execresult(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     Ok(Value::Scalar(run_args(args)?.output))
 }
@@ -597,6 +616,16 @@ mod tests {
             scalar("x  y z")
         );
         assert!(call(&c, "execresult", &["echo x", "noshell"]).is_err());
+        assert!(call(&c, "execresult", &["/bin/echo x"]).is_err());
+        assert!(call(&c, "execresult", &["/no/such/tool", "useshell"]).is_err());
+        assert_eq!(
+            call(
+                &c,
+                "execresult",
+                &["echo out; echo err >&2; echo '  '", "useshell"]
+            ),
+            scalar("out\nerr")
+        );
         assert_eq!(
             call(
                 &c,
