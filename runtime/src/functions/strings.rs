@@ -238,8 +238,8 @@ fn lastnode(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
 }
 
 /// `regex_replace(text, regex, replacement, options)`: `g` replaces every
-/// match, `i` ignores case, `m`/`s`/`x`/`U` as in PCRE; `$1` and `\1` refer
-/// to groups.
+/// match, `i` ignores case, `m`/`s`/`x`/`U` as in PCRE, `T` takes the
+/// replacement literally; otherwise `$1` and `\1` refer to groups.
 fn regex_replace(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let (text, pattern, replacement, options) = (
         scalar_arg(args, 0)?,
@@ -260,6 +260,8 @@ fn regex_replace(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
         }
     }
     let global = options.contains('g');
+    // `T`: the replacement is literal text, without group references.
+    let literal = options.contains('T');
     let full = if flags.is_empty() {
         pattern.to_string()
     } else {
@@ -278,7 +280,11 @@ fn regex_replace(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
         let Some(captures) = found else { break };
         let Some(whole) = captures.get(0) else { break };
         out.push_str(&text[last..whole.start()]);
-        expand_replacement(replacement, &captures, &mut out);
+        if literal {
+            out.push_str(replacement);
+        } else {
+            expand_replacement(replacement, &captures, &mut out);
+        }
         last = whole.end();
         from = if whole.start() == whole.end() {
             match text[whole.end()..].chars().next() {
@@ -481,6 +487,10 @@ mod tests {
         assert_eq!(
             call(&c, "regex_replace", &["aaa", "a*", "X", "g"]),
             scalar("XX")
+        );
+        assert_eq!(
+            call(&c, "regex_replace", &["a.b", r"\.", "$1", "gT"]),
+            scalar("a$1b")
         );
         assert_eq!(
             call(&c, "regex_replace", &["abc", "", "-", "g"]),
