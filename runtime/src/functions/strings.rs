@@ -251,12 +251,8 @@ fn regex_replace(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     for option in options.chars() {
         match option {
             'i' | 'm' | 's' | 'x' | 'U' => flags.push(option),
-            'g' | 'T' => {}
-            other => {
-                return Err(FunctionError(format!(
-                    "regex_replace: unknown option '{other}'"
-                )))
-            }
+            // cf-agent ignores options it does not know.
+            _ => {}
         }
     }
     let global = options.contains('g');
@@ -310,6 +306,13 @@ fn regex_replace(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
 fn expand_replacement(replacement: &str, captures: &fancy_regex::Captures, out: &mut String) {
     let mut chars = replacement.chars().peekable();
     while let Some(c) = chars.next() {
+        if c == '$' && chars.peek() == Some(&'&') {
+            chars.next();
+            if let Some(m) = captures.get(0) {
+                out.push_str(m.as_str());
+            }
+            continue;
+        }
         if matches!(c, '$' | '\\') {
             if let Some(group) = chars.peek().and_then(|d| d.to_digit(10)) {
                 chars.next();
@@ -504,7 +507,14 @@ mod tests {
             ),
             scalar("world hello")
         );
-        assert!(call(&c, "regex_replace", &["a", "a", "x", "q"]).is_err());
+        assert_eq!(
+            call(&c, "regex_replace", &["a", "a", "x", "q"]),
+            scalar("x")
+        );
+        assert_eq!(
+            call(&c, "regex_replace", &["a.b", r"(\.)", "[$&$0]", "g"]),
+            scalar("a[..]b")
+        );
     }
 
     #[test]
