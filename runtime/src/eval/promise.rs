@@ -139,9 +139,9 @@ impl<'p> Agent<'p, '_> {
                     let apply = !(self.dry_run
                         || self.audit
                         || self.action_settings(promise, &binding).warn_only);
-                    let outcome =
+                    let outcomes =
                         promises::files::actuate(self, promise, &promiser.text, &binding, apply);
-                    self.record(promise, &binding, outcome);
+                    self.record_all(promise, &binding, outcomes);
                 }
             }
             other => {
@@ -280,6 +280,29 @@ impl<'p> Agent<'p, '_> {
     /// promise's outcome classes.
     pub(crate) fn record(&mut self, promise: &Promise, binding: &Binding, outcome: Outcome) {
         self.record_logged(promise, binding, outcome, RecordLog::Default);
+    }
+
+    /// The outcomes of a promise made of several sub-operations (files):
+    /// counted once, as the worst of them, with the classes of each, as
+    /// cf-agent sets both `repair_failed` and `promise_repaired` classes for
+    /// a promise that was partly repaired and partly failed. A kept
+    /// sub-operation adds no class of its own. None is kept.
+    pub(crate) fn record_all(
+        &mut self,
+        promise: &Promise,
+        binding: &Binding,
+        outcomes: Vec<Outcome>,
+    ) {
+        let Some(worst) = outcomes.iter().cloned().reduce(Outcome::worst) else {
+            return self.record(promise, binding, Outcome::Kept);
+        };
+        for outcome in outcomes
+            .iter()
+            .filter(|o| **o != worst && **o != Outcome::Kept)
+        {
+            self.outcome_classes(promise, binding, outcome);
+        }
+        self.record(promise, binding, worst);
     }
 
     /// [`Agent::record`], with the level its message is logged at chosen by
