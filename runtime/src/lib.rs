@@ -8,6 +8,7 @@ pub mod functions;
 pub mod outcome;
 pub mod process;
 pub mod promises;
+pub mod state;
 pub mod value;
 
 pub use eval::{run, RunOptions, RunReport, Verbosity};

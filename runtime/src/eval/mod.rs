@@ -119,6 +119,8 @@ pub struct Agent<'p, 'w> {
     pub(crate) background: Vec<crate::promises::commands::BackgroundJob>,
     /// Filesystems written to, synced once each at the end of the run.
     pub(crate) writes: crate::fileops::atomic::Writes,
+    /// Locks, persistent classes and change hashes under `WORKDIR/state`.
+    pub(crate) state: crate::state::StateStore,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -134,6 +136,11 @@ pub fn run(
     let mut agent = Agent::new(policy, sources, facts, options, reports, log);
     agent.run();
     crate::promises::commands::wait_for_background(&mut agent);
+    if let Err(error) = agent.state.save() {
+        agent
+            .log
+            .error(&format!("could not save the state store: {error}"));
+    }
     for (dir, error) in agent.writes.sync() {
         agent.log.error(&format!(
             "could not flush changes under '{}' to disk: {error}",
@@ -144,6 +151,16 @@ pub fn run(
         summary: agent.summary,
         fatal: agent.fatal,
     }
+}
+
+/// `sys.workdir`, where the state store lives.
+fn state_workdir(facts: &HostFacts) -> std::path::PathBuf {
+    facts
+        .sys
+        .get("workdir")
+        .and_then(Value::as_scalar)
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("/var/lib/promise-rs"))
 }
 
 impl<'p, 'w> Agent<'p, 'w> {
@@ -171,7 +188,9 @@ impl<'p, 'w> Agent<'p, 'w> {
                 classes.define("default", &canonify(name), ClassScope::Namespace);
             }
         }
+        let state = crate::state::StateStore::open(&state_workdir(&facts));
         Agent {
+            state,
             policy,
             sources,
             facts,
