@@ -285,8 +285,9 @@ impl<'p> Agent<'p, '_> {
     /// The outcomes of a promise made of several sub-operations (files):
     /// counted once, as the worst of them, with the classes of each, as
     /// cf-agent sets both `repair_failed` and `promise_repaired` classes for
-    /// a promise that was partly repaired and partly failed. A kept
-    /// sub-operation adds no class of its own. None is kept.
+    /// a promise that was partly repaired and partly failed, and both kept
+    /// and repaired ones for a copy whose permissions were already right.
+    /// None is kept.
     pub(crate) fn record_all(
         &mut self,
         promise: &Promise,
@@ -296,10 +297,7 @@ impl<'p> Agent<'p, '_> {
         let Some(worst) = outcomes.iter().cloned().reduce(Outcome::worst) else {
             return self.record(promise, binding, Outcome::Kept);
         };
-        for outcome in outcomes
-            .iter()
-            .filter(|o| **o != worst && **o != Outcome::Kept)
-        {
+        for outcome in outcomes.iter().filter(|o| **o != worst) {
             self.outcome_classes(promise, binding, outcome);
         }
         self.record(promise, binding, worst);

@@ -27,10 +27,9 @@ pub(super) fn create(job: &mut FileJob) {
         return;
     }
     let promiser = job.promiser;
+    // A missing file nothing creates is not an error in itself: cf-agent
+    // lets the other concerns (copy, link, edits) decide.
     if !job.flag("create") && job.promise.constraint("content").is_none() {
-        job.push(Outcome::failed(format!(
-            "'{promiser}' does not exist and the promise does not create it"
-        )));
         return;
     }
     let outcome = if !job.apply {
@@ -49,8 +48,11 @@ pub(super) fn content(job: &mut FileJob) {
     let Some(content) = job.scalar("content") else {
         return;
     };
+    // Content already as promised adds no outcome of its own (cf-agent).
     let outcome = write_content(job, &content);
-    job.push(outcome);
+    if outcome != Outcome::Kept {
+        job.push(outcome);
+    }
 }
 
 fn remove(target: &Target) -> Outcome {

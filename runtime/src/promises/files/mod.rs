@@ -6,6 +6,8 @@
 
 mod existence;
 mod perms;
+mod search;
+mod select;
 
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
@@ -27,8 +29,6 @@ const NOT_YET: &[&str] = &[
     "copy_from",
     "link_from",
     "rename",
-    "depth_search",
-    "file_select",
     "changes",
     "transformer",
     "acl",
@@ -109,7 +109,11 @@ pub fn actuate(
         existence::delete(&mut job);
         return job.outcomes;
     }
-    let steps: &[fn(&mut FileJob)] = &[existence::create, existence::content, perms::apply];
+    // cf-agent's order (VerifyFilePromise): existence, the concerns applied
+    // to each file of the promise (its tree with depth_search), copy, link,
+    // content, edits, then the leaf once more if it is a regular file.
+    let steps: &[fn(&mut FileJob)] =
+        &[existence::create, each_file, existence::content, final_leaf];
     for step in steps {
         step(&mut job);
         if job.failed() {
@@ -117,6 +121,52 @@ pub fn actuate(
         }
     }
     job.outcomes
+}
+
+/// The concerns applied to every file a promise reaches (cf-agent's first
+/// phase), when the promiser exists and one of them is asked for.
+fn each_file(job: &mut FileJob) {
+    if fs::symlink_metadata(&job.target.path).is_err() || job.promise.constraint("perms").is_none()
+    {
+        return;
+    }
+    let perms = match perms::FilePerms::of(job) {
+        Ok(perms) => perms,
+        Err(reason) => return job.push(reason),
+    };
+    search::each_file(job, &mut |job, leaf| verify_leaf(job, leaf, &perms));
+}
+
+/// After copies, links and edits, a promiser that is a regular file (also
+/// through a link) is verified again, as cf-agent does.
+fn final_leaf(job: &mut FileJob) {
+    let Ok(meta) = fs::metadata(&job.target.path) else {
+        return;
+    };
+    if !meta.is_file() || job.promise.constraint("perms").is_none() {
+        return;
+    }
+    let selected = match search::file_select(job) {
+        Ok(select) => select.is_none_or(|s| s.selects(&job.target.path, &meta)),
+        Err(reason) => return job.push(reason),
+    };
+    let perms = match perms::FilePerms::of(job) {
+        Ok(perms) => perms,
+        Err(reason) => return job.push(reason),
+    };
+    if selected {
+        let leaf = search::Leaf {
+            path: job.target.path.clone(),
+            meta,
+        };
+        verify_leaf(job, &leaf, &perms);
+    }
+}
+
+/// What is done to each file a promise reaches (cf-agent's VerifyFileLeaf):
+/// the per-file concerns, then its attributes.
+fn verify_leaf(job: &mut FileJob, leaf: &search::Leaf, perms: &perms::FilePerms) {
+    perms::verify(job, &leaf.path, &leaf.meta, perms);
 }
 
 /// A Warned outcome for a change that was not made.
