@@ -5,6 +5,7 @@
 use crate::eval::body::BodyAttributes;
 use crate::fileops::mode::ModeChange;
 
+use super::search::DepthSearch;
 use super::{is_true, FileJob};
 
 /// What a files promise asks for.
@@ -108,12 +109,6 @@ impl ReportChanges {
     }
 }
 
-/// The `depth_search` body, as far as existence and perms read it.
-pub(super) struct DepthSearch {
-    pub depth: u32,
-    pub include_basedir: bool,
-}
-
 impl FilesAttributes {
     pub fn read(job: &FileJob) -> FilesAttributes {
         let has = |name: &str| job.promise.constraint(name).is_some();
@@ -135,7 +130,7 @@ impl FilesAttributes {
             changes: job
                 .body("changes")
                 .map(|body| Changes::read(&body, checksum_updates_default(job))),
-            depth_search: job.body("depth_search").map(|body| DepthSearch::read(&body)),
+            depth_search: DepthSearch::of(job),
             file_select: has("file_select"),
             copy: has("copy_from"),
             link: has("link_from"),
@@ -166,7 +161,7 @@ impl FilesAttributes {
     }
 
     /// The recursion depth of the depth_search (0 without one).
-    pub fn depth(&self) -> u32 {
+    pub fn depth(&self) -> i64 {
         self.depth_search.as_ref().map_or(0, |d| d.depth)
     }
 
@@ -244,19 +239,6 @@ impl Changes {
             report,
             update: body.scalar("update_hashes").map_or(update_default, is_true),
             report_diffs: body.scalar("report_diffs").is_some_and(is_true),
-        }
-    }
-}
-
-impl DepthSearch {
-    fn read(body: &BodyAttributes) -> DepthSearch {
-        let depth = match body.scalar("depth") {
-            Some("inf") | None => u32::MAX,
-            Some(n) => n.trim().parse().unwrap_or(0),
-        };
-        DepthSearch {
-            depth,
-            include_basedir: body.scalar("include_basedir").is_some_and(is_true),
         }
     }
 }

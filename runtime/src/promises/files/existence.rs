@@ -10,7 +10,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::attributes::{Delete, FilesAttributes};
-use super::FileJob;
+use super::{search, FileJob};
 use crate::fileops::atomic::{self, NewFile};
 
 /// Whether the promiser exists once creation was tried.
@@ -38,6 +38,9 @@ pub(super) fn ensure(job: &mut FileJob, a: &FilesAttributes) -> Option<Existence
         job.kept(format!("File '{promiser}' does not exist as promised"));
         return None;
     }
+    if a.file_select && link && !selected_or_searched(job, a) {
+        return None;
+    }
     let exists = match fs::metadata(&job.target.path) {
         Ok(meta) => {
             if !meta.is_dir() && a.depth_search.is_some() {
@@ -58,6 +61,24 @@ pub(super) fn ensure(job: &mut FileJob, a: &FilesAttributes) -> Option<Existence
         Err(_) => false,
     };
     Some(Existence { exists, link })
+}
+
+/// Whether the promiser is chosen by the file_select, or is a directory a
+/// depth_search will select in.
+fn selected_or_searched(job: &mut FileJob, a: &FilesAttributes) -> bool {
+    let Ok(meta) = fs::symlink_metadata(&job.target.path) else {
+        return true;
+    };
+    if a.depth_search.is_some() && meta.is_dir() {
+        return true;
+    }
+    match search::file_select(job) {
+        Ok(select) => select.is_none_or(|s| s.selects(&job.target.path, &meta)),
+        Err(reason) => {
+            job.push(reason);
+            false
+        }
+    }
 }
 
 /// Creates the promiser: a directory for `dir/.` (or with a depth_search),

@@ -21,6 +21,8 @@ mod leaf;
 mod perms;
 mod rename;
 mod sanity;
+mod search;
+mod select;
 mod touch;
 mod transformer;
 
@@ -38,17 +40,23 @@ use attributes::FilesAttributes;
 
 /// Attributes whose behaviour is not built yet.
 const NOT_YET: &[&str] = &[
+    "copy_from",
+    "link_from",
+    "acl",
+    "repository",
+];
+
+/// Editing, not built yet; reached only when cf-agent would edit.
+const EDITS_NOT_YET: &[&str] = &[
     "edit_line",
     "edit_xml",
     "edit_template",
     "edit_template_string",
-    "copy_from",
-    "link_from",
-    "depth_search",
-    "file_select",
-    "acl",
-    "repository",
 ];
+
+fn promise_has(job: &FileJob, name: &str) -> bool {
+    job.promise.constraint(name).is_some()
+}
 
 /// What files promises remember within one run.
 #[derive(Debug, Default)]
@@ -229,24 +237,39 @@ fn verify(job: &mut FileJob, a: &FilesAttributes) {
             || a.acl))
         || ((existence.exists || existence.link) && a.delete.is_some())
     {
-        if let Ok(meta) = fs::symlink_metadata(&path) {
-            leaf::verify(job, a, &path, &meta);
-        }
+        search::each_file(job, &mut |job, found| {
+            leaf::verify(job, a, &found.path, &found.meta)
+        });
     }
     if let Some(content) = &a.content {
         existence::content(job, a, content, existence.exists);
         return;
     }
-    if a.edit && !existence::edit_may_proceed(a, existence.exists) {
-        job.agent.log.verbose(&format!(
-            "Cannot render file '{}': file does not exist",
-            path.display()
-        ));
-        return;
+    if a.edit {
+        if !existence::edit_may_proceed(a, existence.exists) {
+            job.agent.log.verbose(&format!(
+                "Cannot render file '{}': file does not exist",
+                path.display()
+            ));
+            return;
+        }
+        if let Some(name) = EDITS_NOT_YET
+            .iter()
+            .find(|n| promise_has(job, n))
+        {
+            job.fail(format!(
+                "files attribute '{name}' is not implemented yet (promise on '{}')",
+                job.promiser
+            ));
+        }
     }
     // Once more: the object may have been created, copied or edited.
+    let selected = |job: &FileJob, meta: &fs::Metadata| match search::file_select(job) {
+        Ok(select) => select.is_none_or(|s| s.selects(&job.target.path, meta)),
+        Err(_) => false,
+    };
     match fs::metadata(&path) {
-        Ok(meta) if meta.is_file() => leaf::verify(job, a, &path, &meta),
+        Ok(meta) if meta.is_file() && selected(job, &meta) => leaf::verify(job, a, &path, &meta),
         Ok(_) => {}
         Err(_) if a.changes.is_some() => job.fail(format!(
             "Promised to monitor '{}' for changes, but file does not exist",

@@ -49,7 +49,8 @@ pub(super) fn refusal(a: &FilesAttributes, promiser: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::attributes::{Changes, DepthSearch, HashChoice, ReportChanges};
+    use super::super::attributes::{Changes, HashChoice, ReportChanges};
+    use super::super::search::DepthSearch;
     use super::*;
 
     fn plain() -> FilesAttributes {
@@ -82,7 +83,7 @@ mod tests {
         let mut a = plain();
         a.depth_search = Some(DepthSearch {
             depth: 3,
-            include_basedir: false,
+            ..DepthSearch::default()
         });
         assert_eq!(refusal(&a, "/d"), None);
         a.changes = Some(Changes {
