@@ -81,10 +81,7 @@ mod tests {
     #[test]
     fn report_diffs_with_depth_search_is_refused() {
         let mut a = plain();
-        a.depth_search = Some(DepthSearch {
-            depth: 3,
-            ..DepthSearch::default()
-        });
+        a.depth_search = Some(DepthSearch::default());
         assert_eq!(refusal(&a, "/d"), None);
         a.changes = Some(Changes {
             hash: HashChoice::Md5,
