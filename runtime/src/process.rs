@@ -14,7 +14,7 @@ static REMEMBER: Once = Once::new();
 pub fn set_agent_umask() {
     // SAFETY: umask only replaces the process's file mode creation mask.
     let inherited = unsafe { libc::umask(0o077) };
-    REMEMBER.call_once(|| INHERITED_UMASK.store(u32::from(inherited), Ordering::Relaxed));
+    REMEMBER.call_once(|| INHERITED_UMASK.store(inherited, Ordering::Relaxed));
 }
 
 /// The umask the process had before [`set_agent_umask`] (022 if it was

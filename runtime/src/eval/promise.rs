@@ -299,17 +299,25 @@ impl<'p> Agent<'p, '_> {
             return;
         }
         let location = self.location(promise);
+        // cf-agent visits a file twice and says the same twice; once is
+        // enough here.
+        let mut logged: Vec<&str> = Vec::new();
         for outcome in &recorded {
             match outcome {
-                Outcome::NotKept { message, .. } => {
-                    self.log.error(&format!("{location}: {message}"))
+                Outcome::NotKept { message, .. } if !logged.contains(&message.as_str()) => {
+                    self.log.error(&format!("{location}: {message}"));
+                    logged.push(message);
                 }
-                Outcome::Warned { message } => self.log.warning(&format!("{location}: {message}")),
+                Outcome::Warned { message } if !logged.contains(&message.as_str()) => {
+                    self.log.warning(&format!("{location}: {message}"));
+                    logged.push(message);
+                }
                 _ => {}
             }
             self.outcome_classes(promise, binding, outcome);
         }
-        self.log.verbose(&format!("{location}: files promise {result}"));
+        self.log
+            .verbose(&format!("{location}: files promise {result}"));
         self.record_logged(promise, binding, result, RecordLog::Silent);
     }
 

@@ -185,7 +185,11 @@ impl Perms {
             mode_text,
             mode_error,
             owners: body.list("owners").iter().map(|n| id(n, user_id)).collect(),
-            groups: body.list("groups").iter().map(|n| id(n, group_id)).collect(),
+            groups: body
+                .list("groups")
+                .iter()
+                .map(|n| id(n, group_id))
+                .collect(),
             rxdirs: body.scalar("rxdirs").is_some_and(is_true),
             bsdflags: body.list("bsdflags"),
         }

@@ -5,8 +5,10 @@
 //! flagged with the class `checksum_alerts`.
 //!
 //! State tables: `changes_hashes` (`<hash>:<path>` → hex digest),
-//! `changes_stats` (path → mode, uid, gid, dev, ino, mtime) and, with
-//! `report_diffs`, `changes_content` (path → the text last seen).
+//! `changes_stats` (path → mode, uid, gid, dev, ino, mtime),
+//! `changes_dirs` (directory searched by a depth_search → the names
+//! selected in it) and, with `report_diffs`, `changes_content` (path →
+//! the text last seen).
 
 use std::fs::{self, Metadata};
 use std::io::Write;
@@ -25,6 +27,7 @@ use crate::eval::context::ClassScope;
 const HASHES: &str = "changes_hashes";
 const STATS: &str = "changes_stats";
 const CONTENT: &str = "changes_content";
+const LISTINGS: &str = "changes_dirs";
 const LOG: &str = "file_changes.log";
 /// Larger files are not kept for `report_diffs`.
 const DIFF_LIMIT: usize = 1 << 20;
@@ -144,15 +147,101 @@ fn check_hash(
         return true;
     }
     if !found || body.update {
-        job.agent.state.set(HASHES, &key, Value::String(digest.clone()));
+        job.agent
+            .state
+            .set(HASHES, &key, Value::String(digest.clone()));
         let action = if found { "Updated" } else { "Stored" };
-        job.repaired(format!("{action} {name} hash for '{shown}' ({name}={digest})"));
+        job.repaired(format!(
+            "{action} {name} hash for '{shown}' ({name}={digest})"
+        ));
         return found;
     }
     job.fail(format!(
         "Hash for file '{shown}' changed, but not updating the records"
     ));
     true
+}
+
+/// After a depth_search went through `dir`: entries new since the last
+/// look are reported, entries gone are reported (and forgotten), and the
+/// listing is recorded. As in cf-agent, without `update_hashes` the
+/// listing is never recorded and the promise fails.
+pub(super) fn directory_listing(
+    job: &mut FileJob,
+    body: &Changes,
+    dir: &Path,
+    mut names: Vec<String>,
+) {
+    let shown = dir.display().to_string();
+    names.sort();
+    names.dedup();
+    let known: Vec<String> = match job.agent.state.get(LISTINGS, &shown) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for name in names.iter().filter(|n| !known.contains(n)) {
+        let path = format!("{shown}/{name}");
+        job.agent.log.notice(&format!("New file '{path}' found"));
+        if let Err(error) = log_change(job, &path, 'N', "New file found") {
+            job.agent
+                .log
+                .error(&format!("Could not write to the file change log ({error})"));
+        }
+        // A new entry changes the promise's result without a class.
+        job.update(crate::outcome::Outcome::Repaired);
+    }
+    for name in known.iter().filter(|n| !names.contains(n)) {
+        let path = format!("{shown}/{name}");
+        job.agent
+            .log
+            .notice(&format!("File '{path}' no longer exists"));
+        if job.making_changes(format!("record the removal of '{path}'")) {
+            match log_change(job, &path, 'R', "File removed") {
+                Ok(()) => job.repaired(format!("Removal of '{path}' recorded")),
+                Err(error) => job.fail(format!("Failed to record removal of '{path}' ({error})")),
+            }
+        }
+        forget(job, &path);
+    }
+    if !job.making_changes(format!("record the directory listing of '{shown}'")) {
+        return;
+    }
+    if !body.update {
+        // cf-agent's own outcome for a listing it may not update.
+        job.note(crate::outcome::Outcome::Repaired);
+        job.update(crate::outcome::Outcome::failed(format!(
+            "Directory listing of '{shown}' not recorded: update_hashes is false"
+        )));
+        return;
+    }
+    if names != known {
+        let listing = Value::Array(names.into_iter().map(Value::String).collect());
+        if listing == Value::Array(Vec::new()) {
+            job.agent.state.remove(LISTINGS, &shown);
+        } else {
+            job.agent.state.set(LISTINGS, &shown, listing);
+        }
+        job.repaired(format!("Recorded directory listing for '{shown}'"));
+    }
+}
+
+/// Every hash and the stat data of a path that is gone.
+fn forget(job: &mut FileJob, path: &str) {
+    for algorithm in [
+        Algorithm::Md5,
+        Algorithm::Sha1,
+        Algorithm::Sha256,
+        Algorithm::Sha384,
+        Algorithm::Sha512,
+    ] {
+        job.agent
+            .state
+            .remove(HASHES, &format!("{}:{path}", algorithm.name()));
+    }
+    job.agent.state.remove(STATS, path);
 }
 
 /// The stat data compared: what cf-agent compares.
@@ -203,9 +292,9 @@ pub(super) fn stats(job: &mut FileJob, body: &Changes, path: &Path, meta: &Metad
         } else {
             format!("{old} -> {new}")
         };
-        job.agent.log.notice(&format!(
-            "{title} for '{shown}' changed {shown_values}"
-        ));
+        job.agent
+            .log
+            .notice(&format!("{title} for '{shown}' changed {shown_values}"));
         record_stat_change(job, &shown, what, &format!("{entry}: {shown_values}"));
     }
     if field(&before, "ino") != field(&now, "ino") {
@@ -371,6 +460,9 @@ mod tests {
     #[test]
     fn times_read_like_ctime() {
         let shown = local_time(0);
-        assert!(shown.ends_with("1970") || shown.ends_with("1969"), "{shown}");
+        assert!(
+            shown.ends_with("1970") || shown.ends_with("1969"),
+            "{shown}"
+        );
     }
 }

@@ -214,7 +214,9 @@ fn make_parents(job: &mut FileJob, a: &FilesAttributes, child: &Path) -> Option<
         match fs::metadata(prefix) {
             Ok(meta) if meta.is_dir() => {}
             Ok(_) => {
-                job.fail(format!("Cannot make {parent} - {prefix} is not a directory!"));
+                job.fail(format!(
+                    "Cannot make {parent} - {prefix} is not a directory!"
+                ));
                 return None;
             }
             Err(_) => {

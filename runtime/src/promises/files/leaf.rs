@@ -25,10 +25,8 @@ pub(super) fn verify(job: &mut FileJob, a: &FilesAttributes, path: &Path, meta: 
         }
     }
     if a.perms.is_some() || a.changes.is_some() || a.acl {
-        let base_of_search = meta.is_dir()
-            && a.depth() > 0
-            && !a.include_basedir()
-            && path == job.target.path;
+        let base_of_search =
+            meta.is_dir() && a.depth() > 0 && !a.include_basedir() && path == job.target.path;
         if base_of_search {
             job.agent.log.verbose(&format!(
                 "Promise to skip base directory '{}'",

@@ -39,12 +39,7 @@ use crate::outcome::Outcome;
 use attributes::FilesAttributes;
 
 /// Attributes whose behaviour is not built yet.
-const NOT_YET: &[&str] = &[
-    "copy_from",
-    "link_from",
-    "acl",
-    "repository",
-];
+const NOT_YET: &[&str] = &["copy_from", "link_from", "acl", "repository"];
 
 /// Editing, not built yet; reached only when cf-agent would edit.
 const EDITS_NOT_YET: &[&str] = &[
@@ -237,9 +232,17 @@ fn verify(job: &mut FileJob, a: &FilesAttributes) {
             || a.acl))
         || ((existence.exists || existence.link) && a.delete.is_some())
     {
-        search::each_file(job, &mut |job, found| {
+        let mut visit = |job: &mut FileJob, found: &search::Leaf| {
             leaf::verify(job, a, &found.path, &found.meta)
-        });
+        };
+        match (&a.changes, a.depth_search.is_some()) {
+            (Some(body), true) => {
+                search::each_file_and_directory(job, &mut visit, &mut |job, dir, names| {
+                    changes::directory_listing(job, body, dir, names)
+                })
+            }
+            _ => search::each_file(job, &mut visit),
+        }
     }
     if let Some(content) = &a.content {
         existence::content(job, a, content, existence.exists);
@@ -253,10 +256,7 @@ fn verify(job: &mut FileJob, a: &FilesAttributes) {
             ));
             return;
         }
-        if let Some(name) = EDITS_NOT_YET
-            .iter()
-            .find(|n| promise_has(job, n))
-        {
+        if let Some(name) = EDITS_NOT_YET.iter().find(|n| promise_has(job, n)) {
             job.fail(format!(
                 "files attribute '{name}' is not implemented yet (promise on '{}')",
                 job.promiser

@@ -110,16 +110,10 @@ pub(super) fn owner_and_group(job: &mut FileJob, perms: &Perms, path: &Path, met
         }),
         Ok(()) => {
             if let Some(u) = new_uid {
-                job.repaired(format!(
-                    "Owner of '{shown}' was {}, set to {u}",
-                    meta.uid()
-                ));
+                job.repaired(format!("Owner of '{shown}' was {}, set to {u}", meta.uid()));
             }
             if let Some(g) = new_gid {
-                job.repaired(format!(
-                    "Group of '{shown}' was {}, set to {g}",
-                    meta.gid()
-                ));
+                job.repaired(format!("Group of '{shown}' was {}, set to {g}", meta.gid()));
             }
         }
     }

@@ -40,17 +40,20 @@ pub(super) fn verify(job: &mut FileJob, body: &Rename, path: &Path, meta: &Metad
     }
     match body.rotate {
         Some(0) => truncate(job, path),
-        Some(generations) => {
-            if job.making_changes(format!(
-                "rotate file '{shown}' in {generations} generations"
-            )) {
-                rotate(job, path, generations);
-                job.repaired(format!(
-                    "Rotated file '{shown}' in {generations} generations"
-                ));
-            }
-        }
+        Some(generations) => rotate_promised(job, path, generations),
         None => {}
+    }
+}
+
+fn rotate_promised(job: &mut FileJob, path: &Path, generations: u32) {
+    let shown = path.display().to_string();
+    if job.making_changes(format!(
+        "rotate file '{shown}' in {generations} generations"
+    )) {
+        rotate(job, path, generations);
+        job.repaired(format!(
+            "Rotated file '{shown}' in {generations} generations"
+        ));
     }
 }
 
@@ -73,9 +76,7 @@ fn rename_to(job: &mut FileJob, path: &Path, destination: &Path) {
     }
     match fs::rename(path, destination) {
         Ok(()) => job.repaired(format!("Renamed file '{from}' to '{to}'")),
-        Err(error) => job.fail(format!(
-            "Error occurred while renaming '{from}' ({error})"
-        )),
+        Err(error) => job.fail(format!("Error occurred while renaming '{from}' ({error})")),
     }
 }
 
@@ -86,9 +87,7 @@ fn disable_link(job: &mut FileJob, path: &Path) {
         return;
     }
     match fs::remove_file(path) {
-        Ok(()) => job.repaired(format!(
-            "Disabled symbolic link '{shown}' by deleting it"
-        )),
+        Ok(()) => job.repaired(format!("Disabled symbolic link '{shown}' by deleting it")),
         Err(error) => job.fail(format!("Unable to unlink '{shown}' ({error})")),
     }
 }
@@ -118,9 +117,7 @@ fn disable(job: &mut FileJob, body: &Rename, path: &Path, meta: &Metadata) {
         Ok(()) => job.repaired(format!(
             "Disabled file '{shown}' by renaming to '{destination}' with mode {mode:04o}"
         )),
-        Err(error) => job.fail(format!(
-            "Error occurred while renaming '{shown}' ({error})"
-        )),
+        Err(error) => job.fail(format!("Error occurred while renaming '{shown}' ({error})")),
     }
 }
 
@@ -130,10 +127,7 @@ fn truncate(job: &mut FileJob, path: &Path) {
     if !job.making_changes(format!("truncate '{shown}'")) {
         return;
     }
-    let emptied = fs::OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .open(path);
+    let emptied = fs::OpenOptions::new().write(true).truncate(true).open(path);
     match emptied {
         Ok(_) => job.repaired(format!("Truncated '{shown}'")),
         Err(error) => job.fail(format!("Failed to truncate '{shown}' ({error})")),
@@ -189,7 +183,10 @@ mod tests {
 
     #[test]
     fn new_names_are_absolute_or_beside_the_file() {
-        assert_eq!(beside(Path::new("/a/b.txt"), "c.txt"), Path::new("/a/c.txt"));
+        assert_eq!(
+            beside(Path::new("/a/b.txt"), "c.txt"),
+            Path::new("/a/c.txt")
+        );
         assert_eq!(
             beside(Path::new("/a/b.txt"), "/x/c.txt"),
             Path::new("/x/c.txt")

@@ -101,11 +101,24 @@ pub(crate) struct Leaf {
 /// The per-file callback of a walk.
 pub(crate) type Visit<'v> = dyn FnMut(&mut FileJob, &Leaf) + 'v;
 
+/// Called when the walk has been through a directory, with the names of
+/// the entries it selected there (`changes` keeps directory listings).
+pub(crate) type DirectoryDone<'v> = dyn FnMut(&mut FileJob, &Path, Vec<String>) + 'v;
+
 /// Calls `visit` for each file the promise reaches: with a `depth_search`,
 /// the selected files below the promiser (and the promiser itself with
 /// `include_basedir`); without one, the promiser if selected. A promiser
 /// that does not exist is not visited.
 pub(crate) fn each_file(job: &mut FileJob, visit: &mut Visit) {
+    each_file_and_directory(job, visit, &mut |_, _, _| {});
+}
+
+/// [`each_file`], also telling `done` about each directory searched.
+pub(crate) fn each_file_and_directory(
+    job: &mut FileJob,
+    visit: &mut Visit,
+    done: &mut DirectoryDone,
+) {
     let base = job.target.path.clone();
     let Ok(meta) = fs::symlink_metadata(&base) else {
         return;
@@ -135,7 +148,7 @@ pub(crate) fn each_file(job: &mut FileJob, visit: &mut Visit) {
         root_device: meta.dev(),
         delete_dead_links: deletes_dead_links(job),
     };
-    walk.directory(job, &base, 0, visit);
+    walk.directory(job, &base, 0, visit, done);
     if search.include_basedir && selected(&base, &meta) {
         visit(job, &Leaf { path: base, meta });
     }
@@ -169,7 +182,14 @@ struct Walk<'s> {
 }
 
 impl Walk<'_> {
-    fn directory(&self, job: &mut FileJob, dir: &Path, rlevel: i64, visit: &mut Visit) {
+    fn directory(
+        &self,
+        job: &mut FileJob,
+        dir: &Path,
+        rlevel: i64,
+        visit: &mut Visit,
+        done: &mut DirectoryDone,
+    ) {
         if rlevel > RECURSION_LIMIT {
             job.push(Outcome::failed(format!(
                 "very deep nesting of directories (>{RECURSION_LIMIT} deep) at '{}'",
@@ -186,6 +206,7 @@ impl Walk<'_> {
                 )))
             }
         };
+        let mut selected = Vec::new();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if !considered(&name) {
@@ -225,7 +246,7 @@ impl Walk<'_> {
                     continue;
                 }
                 if self.search.descends_at(rlevel) {
-                    self.directory(job, &path, rlevel + 1, visit);
+                    self.directory(job, &path, rlevel + 1, visit, done);
                 }
             }
             if self
@@ -233,8 +254,10 @@ impl Walk<'_> {
                 .is_none_or(|select| select.selects(&path, &meta))
             {
                 visit(job, &Leaf { path, meta });
+                selected.push(name);
             }
         }
+        done(job, dir, selected);
     }
 }
 

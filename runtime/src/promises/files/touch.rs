@@ -16,9 +16,7 @@ pub(super) fn touch(job: &mut FileJob, path: &Path) {
         return;
     }
     match set_times_to_now(path) {
-        Ok(()) => job.repaired(format!(
-            "Touched (updated time stamps) for path '{shown}'"
-        )),
+        Ok(()) => job.repaired(format!("Touched (updated time stamps) for path '{shown}'")),
         Err(error) => job.fail(format!(
             "Touch '{shown}' failed to update timestamps ({error})"
         )),
