@@ -102,7 +102,9 @@ impl ModeChange {
         }
         // The last clause must name some bit, except for an explicit zero.
         if clause.value == 0 && text != "000" && text != "0000" {
-            return Err(bad("the mode is incomplete (write e.g. \"u=rw,go=r\" or \"0644\")"));
+            return Err(bad(
+                "the mode is incomplete (write e.g. \"u=rw,go=r\" or \"0644\")",
+            ));
         }
         change.add(&clause);
         Ok(change)
