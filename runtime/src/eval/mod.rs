@@ -69,6 +69,8 @@ pub struct RunReport {
 pub struct ThisPromise {
     pub promiser: Option<String>,
     pub handle: Option<String>,
+    /// `this.service_policy`, while a services promise calls its bundle.
+    pub service_policy: Option<String>,
     pub filename: String,
     pub dirname: String,
     pub line: u32,

@@ -144,6 +144,15 @@ impl<'p> Agent<'p, '_> {
                     self.record_all(promise, &binding, outcomes);
                 }
             }
+            "services" => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    if let Some(outcome) =
+                        promises::services::actuate(self, promise, &promiser.text, &binding)
+                    {
+                        self.record(promise, &binding, outcome);
+                    }
+                }
+            }
             other => {
                 if self.first_actuation(promise, &promiser, &binding) {
                     let outcome =

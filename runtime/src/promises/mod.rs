@@ -7,4 +7,5 @@ pub mod files;
 pub mod methods;
 pub mod module_protocol;
 pub mod reports;
+pub mod services;
 pub mod vars;
