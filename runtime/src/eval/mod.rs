@@ -123,6 +123,9 @@ pub struct Agent<'p, 'w> {
     pub(crate) writes: crate::fileops::atomic::Writes,
     /// Locks, persistent classes and change hashes under `WORKDIR/state`.
     pub(crate) state: crate::state::StateStore,
+    /// The process table, read by the first processes promise of a bundle
+    /// and dropped when the next bundle starts, as cf-agent does.
+    pub(crate) process_table: Option<std::rc::Rc<Vec<crate::promises::processes::ProcessEntry>>>,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -210,6 +213,7 @@ impl<'p, 'w> Agent<'p, 'w> {
             audit: options.audit,
             background: Vec::new(),
             writes: crate::fileops::atomic::Writes::default(),
+            process_table: None,
             bundlesequence: options.bundlesequence.clone(),
         }
     }
