@@ -56,6 +56,13 @@ impl<'p> Agent<'p, '_> {
         Some(out)
     }
 
+    /// The attributes of body `id` called with `args`.
+    pub(crate) fn body_attributes(&self, id: BodyId, args: &[Value]) -> BodyAttributes {
+        let mut out = BodyAttributes::default();
+        self.collect_body(id, args, &mut out, 0);
+        out
+    }
+
     /// The written right-hand side of attribute `lval` of the body a
     /// constraint names (`inherit_from` and body class guards applied),
     /// with the body's parameters bound: for attributes that are not plain

@@ -126,6 +126,8 @@ pub struct Agent<'p, 'w> {
     /// The process table, read by the first processes promise of a bundle
     /// and dropped when the next bundle starts, as cf-agent does.
     pub(crate) process_table: Option<std::rc::Rc<Vec<crate::promises::processes::ProcessEntry>>>,
+    /// Package cache locks taken in this run (one list query per run).
+    pub(crate) package_cache_locks: HashSet<String>,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -214,6 +216,7 @@ impl<'p, 'w> Agent<'p, 'w> {
             background: Vec::new(),
             writes: crate::fileops::atomic::Writes::default(),
             process_table: None,
+            package_cache_locks: HashSet::new(),
             bundlesequence: options.bundlesequence.clone(),
         }
     }

@@ -149,6 +149,13 @@ impl<'p> Agent<'p, '_> {
                     promises::processes::actuate(self, promise, &promiser.text, &binding);
                 }
             }
+            "packages" => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    let outcome =
+                        promises::packages::actuate(self, promise, &promiser.text, &binding);
+                    self.record(promise, &binding, outcome);
+                }
+            }
             "services" => {
                 if self.first_actuation(promise, &promiser, &binding) {
                     if let Some(outcome) =

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod files;
 pub mod methods;
 pub mod module_protocol;
+pub mod packages;
 pub mod processes;
 pub mod reports;
 pub mod services;
