@@ -156,6 +156,16 @@ impl<'p> Agent<'p, '_> {
                     self.record(promise, &binding, outcome);
                 }
             }
+            "users" => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    promises::users::actuate(self, promise, &promiser.text, &binding);
+                }
+            }
+            "storage" => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    promises::storage::actuate(self, promise, &promiser.text, &binding);
+                }
+            }
             "services" => {
                 if self.first_actuation(promise, &promiser, &binding) {
                     if let Some(outcome) =

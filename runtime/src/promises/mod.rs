@@ -11,4 +11,6 @@ pub mod packages;
 pub mod processes;
 pub mod reports;
 pub mod services;
+pub mod storage;
+pub mod users;
 pub mod vars;
