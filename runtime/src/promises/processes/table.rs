@@ -110,9 +110,9 @@ impl SystemClock {
             })
             .unwrap_or(0);
         SystemClock {
-            ticks_per_second: if ticks > 0 { i64::from(ticks) } else { 100 },
+            ticks_per_second: if ticks > 0 { ticks } else { 100 },
             boot_time,
-            page_kib: if page > 0 { i64::from(page) / 1024 } else { 4 },
+            page_kib: if page > 0 { page / 1024 } else { 4 },
         }
     }
 }
