@@ -121,6 +121,8 @@ pub struct Agent<'p, 'w> {
     pub(crate) writes: crate::fileops::atomic::Writes,
     /// Locks, persistent classes and change hashes under `WORKDIR/state`.
     pub(crate) state: crate::state::StateStore,
+    /// The file an edit_line bundle is editing, and per-run edit state.
+    pub(crate) edits: crate::promises::files::edit::EditRun,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -208,6 +210,7 @@ impl<'p, 'w> Agent<'p, 'w> {
             audit: options.audit,
             background: Vec::new(),
             writes: crate::fileops::atomic::Writes::default(),
+            edits: crate::promises::files::edit::EditRun::default(),
             bundlesequence: options.bundlesequence.clone(),
         }
     }

@@ -4,6 +4,7 @@
 //! through `fileops::atomic`. Attributes not built yet make the promise not
 //! kept with a reason that names them, so nothing is half-done silently.
 
+pub(crate) mod edit;
 mod existence;
 mod perms;
 
@@ -20,10 +21,7 @@ use crate::outcome::Outcome;
 
 /// Attributes whose behaviour is not built yet.
 const NOT_YET: &[&str] = &[
-    "edit_line",
     "edit_xml",
-    "edit_template",
-    "edit_template_string",
     "copy_from",
     "link_from",
     "rename",
@@ -109,7 +107,12 @@ pub fn actuate(
         existence::delete(&mut job);
         return job.outcomes;
     }
-    let steps: &[fn(&mut FileJob)] = &[existence::create, existence::content, perms::apply];
+    let steps: &[fn(&mut FileJob)] = &[
+        existence::create,
+        edit::edit,
+        existence::content,
+        perms::apply,
+    ];
     for step in steps {
         step(&mut job);
         if job.failed() {
