@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use super::{would, FileJob, Target};
+use super::{edit, would, FileJob, Target};
 use crate::fileops::atomic::{self, NewFile};
 use crate::outcome::Outcome;
 
@@ -27,6 +27,9 @@ pub(super) fn create(job: &mut FileJob) {
         return;
     }
     let promiser = job.promiser;
+    if !job.flag("create") && edit::decides_missing_file(job) {
+        return;
+    }
     if !job.flag("create") && job.promise.constraint("content").is_none() {
         job.push(Outcome::failed(format!(
             "'{promiser}' does not exist and the promise does not create it"

@@ -80,6 +80,16 @@ impl EditRun {
     }
 }
 
+/// Whether the edit step decides what a missing promiser means (cf-agent:
+/// templates create it unless `create => "false"`, edit_line fails without
+/// it, an explicit `create => "false"` is kept), so that the existence step
+/// does not fail the promise first.
+pub(super) fn decides_missing_file(job: &FileJob) -> bool {
+    ["edit_line", "edit_template", "edit_template_string"]
+        .iter()
+        .any(|name| job.promise.constraint(name).is_some())
+}
+
 /// The files promise step: edits the promiser if the promise asks for it.
 pub(super) fn edit(job: &mut FileJob) {
     let edit_line = job.promise.constraint("edit_line").is_some();
