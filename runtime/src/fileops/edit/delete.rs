@@ -2,7 +2,7 @@
 //! promiser) of the span that fully matches the promiser is removed.
 
 use super::lines::{LineId, Lines};
-use super::matching::{chunk_matches, LineSelect};
+use super::matching::{chunk_matches_patterns, LineSelect, Pattern};
 use super::report::Report;
 
 #[derive(Debug, Clone)]
@@ -27,12 +27,13 @@ pub fn delete_lines(
     let mut report = Report::default();
     let file = deletion.filename;
     let mut nothing_to_do = true;
+    let pieces: Vec<Pattern> = deletion.pattern.split('\n').map(Pattern::new).collect();
     let mut at = first;
     while let Some(id) = at {
         if Some(id) == stop {
             break;
         }
-        let block = chunk_matches(lines, deletion.pattern, Some(id), stop, true);
+        let block = chunk_matches_patterns(lines, &pieces, Some(id), stop);
         let count = if deletion.not_matching {
             usize::from(block == 0)
         } else {

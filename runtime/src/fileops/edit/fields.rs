@@ -5,7 +5,7 @@
 //! fields are dropped by the split, as cf-agent does.
 
 use super::lines::Lines;
-use super::matching::{full, search};
+use super::matching::Pattern;
 use super::region::Region;
 use super::report::Report;
 use crate::functions::regex;
@@ -29,6 +29,8 @@ pub struct FieldEdit<'a> {
 
 pub fn edit_fields(lines: &mut Lines, region: Region, edit: &FieldEdit) -> Report {
     let mut report = Report::default();
+    let pattern = Pattern::new(edit.pattern);
+    let separator = Pattern::new(edit.separator);
     let mut matched = false;
     let mut at = region.begin;
     while let Some(id) = at {
@@ -37,11 +39,11 @@ pub fn edit_fields(lines: &mut Lines, region: Region, edit: &FieldEdit) -> Repor
         }
         at = lines.next(id);
         let text = lines.text(id).to_string();
-        if !full(edit.pattern, &text) {
+        if !pattern.full(&text) {
             continue;
         }
         matched = true;
-        let Some(found) = search(edit.separator, &text) else {
+        let Some(found) = separator.search(&text) else {
             report.interrupted(format!(
                 "Field edit, no fields found by promised pattern '{}' in '{}'",
                 edit.separator, edit.filename

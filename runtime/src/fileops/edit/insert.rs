@@ -6,7 +6,7 @@
 //! the anchor of the next one, so blocks keep their order.
 
 use super::lines::{LineId, Lines};
-use super::matching::{chunk_matches, full, present_under_policy, LineSelect, Whitespace};
+use super::matching::{chunk_matches, present_under_policy, LineSelect, Pattern, Whitespace};
 use super::region::Region;
 use super::report::Report;
 
@@ -110,13 +110,14 @@ struct Run<'l, 'a> {
 
 impl Run<'_, '_> {
     fn find_anchor(&self, anchor: &str) -> Option<LineId> {
+        let anchor = Pattern::new(anchor);
         let mut found = None;
         let mut at = self.region.begin;
         while let Some(id) = at {
             if Some(id) == self.region.end {
                 break;
             }
-            if full(anchor, self.lines.text(id)) {
+            if anchor.full(self.lines.text(id)) {
                 found = Some(id);
                 if self.ins.location.first {
                     break;
@@ -143,13 +144,7 @@ impl Run<'_, '_> {
         let mut at = self.region.begin;
         while let Some(id) = at {
             if self.ins.kind != InsertType::PreserveAllLines
-                && chunk_matches(
-                    self.lines,
-                    self.ins.promiser,
-                    Some(id),
-                    self.region.end,
-                    false,
-                ) > 0
+                && chunk_matches(self.lines, self.ins.promiser, Some(id), self.region.end) > 0
             {
                 self.report.kept(format!(
                     "Promised chunk '{}' exists within selected region of {}",
@@ -205,7 +200,7 @@ impl Run<'_, '_> {
     fn block_at(&mut self, chunk: &str, mut location: Option<LineId>, mut prev: Option<LineId>) {
         let kind = self.ins.kind;
         if kind != InsertType::PreserveAllLines
-            && chunk_matches(self.lines, chunk, location, None, false) > 0
+            && chunk_matches(self.lines, chunk, location, None) > 0
         {
             self.report.kept(format!(
                 "Promised chunk '{}' exists within selected region of {} (promise kept)",

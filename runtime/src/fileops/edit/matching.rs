@@ -6,8 +6,54 @@ use crate::functions::regex;
 
 use super::lines::{LineId, Lines};
 
-/// Whole-line match, CFEngine style; an invalid pattern matches nothing
-/// (promises check their patterns before editing).
+/// A regex compiled once for an operation: matching every line of a big
+/// file must not look the pattern up again per line. An invalid pattern
+/// matches nothing (promises check their patterns before editing).
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    anywhere: Option<fancy_regex::Regex>,
+    anchored: Option<fancy_regex::Regex>,
+}
+
+impl Pattern {
+    pub fn new(pattern: &str) -> Pattern {
+        Pattern {
+            anywhere: regex::compile(pattern).ok(),
+            anchored: regex::compile(&format!("^(?:{pattern})")).ok(),
+        }
+    }
+
+    /// CFEngine's whole-line match: the first match at the start must end
+    /// at the end (other alternatives are not tried).
+    pub fn full(&self, text: &str) -> bool {
+        self.anchored
+            .as_ref()
+            .and_then(|r| r.find(text).ok().flatten())
+            .is_some_and(|m| m.end() == text.len())
+    }
+
+    /// The first match anywhere, with its capture groups.
+    pub fn search(&self, text: &str) -> Option<Found> {
+        let captures = self.anywhere.as_ref()?.captures(text).ok()??;
+        let whole = captures.get(0)?;
+        Some(Found {
+            start: whole.start(),
+            end: whole.end(),
+            groups: captures
+                .iter()
+                .map(|g| g.map_or_else(String::new, |m| m.as_str().to_string()))
+                .collect(),
+        })
+    }
+
+    pub fn is_found_in(&self, text: &str) -> bool {
+        self.anywhere
+            .as_ref()
+            .is_some_and(|r| r.is_match(text).unwrap_or(false))
+    }
+}
+
+/// Whole-line match of a pattern used once.
 pub fn full(pattern: &str, text: &str) -> bool {
     regex::full_match(pattern, text).unwrap_or(false)
 }
@@ -21,18 +67,9 @@ pub struct Found {
     pub groups: Vec<String>,
 }
 
+/// A search with a pattern used once.
 pub fn search(pattern: &str, text: &str) -> Option<Found> {
-    let compiled = regex::compile(pattern).ok()?;
-    let captures = compiled.captures(text).ok()??;
-    let whole = captures.get(0)?;
-    Some(Found {
-        start: whole.start(),
-        end: whole.end(),
-        groups: captures
-            .iter()
-            .map(|g| g.map_or_else(String::new, |m| m.as_str().to_string()))
-            .collect(),
-    })
+    Pattern::new(pattern).search(text)
 }
 
 /// Whether `pattern` compiles; the message says why not.
@@ -40,31 +77,24 @@ pub fn check_regex(pattern: &str) -> Result<(), String> {
     regex::compile(pattern).map(|_| ()).map_err(|e| e.0)
 }
 
-/// How many lines of `chunk` (split on newlines) match the consecutive
-/// lines starting at `from`, or 0 when they do not all match. The chunk
-/// may not reach `terminator` (a region's end marker) nor run past the end
-/// of the file. With `regex`, each chunk line is a full-match pattern.
-pub fn chunk_matches(
+/// How many lines of a chunk match the consecutive lines starting at
+/// `from`, or 0 when they do not all match; `matches(i, line)` compares
+/// chunk line `i`. The chunk may not reach `terminator` (a region's end
+/// marker) nor run past the end of the file.
+fn chunk_walk(
     lines: &Lines,
-    chunk: &str,
+    pieces: usize,
     from: Option<LineId>,
     terminator: Option<LineId>,
-    regex: bool,
+    mut matches: impl FnMut(usize, &str) -> bool,
 ) -> usize {
-    let pieces: Vec<&str> = chunk.split('\n').collect();
     let mut at = from;
     let mut count = 0;
-    for (index, piece) in pieces.iter().enumerate() {
+    for index in 0..pieces {
         let Some(id) = at else {
             return 0;
         };
-        let text = lines.text(id);
-        let same = if regex {
-            full(piece, text)
-        } else {
-            *piece == text
-        };
-        if !same {
+        if !matches(index, lines.text(id)) {
             return 0;
         }
         count += 1;
@@ -73,11 +103,36 @@ pub fn chunk_matches(
         }
         match lines.next(id) {
             Some(next) => at = Some(next),
-            None if index + 1 < pieces.len() => return 0,
+            None if index + 1 < pieces => return 0,
             None => break,
         }
     }
     count
+}
+
+/// [`chunk_walk`] for a literal chunk (lines separated by newlines).
+pub fn chunk_matches(
+    lines: &Lines,
+    chunk: &str,
+    from: Option<LineId>,
+    terminator: Option<LineId>,
+) -> usize {
+    let pieces: Vec<&str> = chunk.split('\n').collect();
+    chunk_walk(lines, pieces.len(), from, terminator, |i, line| {
+        pieces[i] == line
+    })
+}
+
+/// [`chunk_walk`] for a block of full-line patterns.
+pub fn chunk_matches_patterns(
+    lines: &Lines,
+    pieces: &[Pattern],
+    from: Option<LineId>,
+    terminator: Option<LineId>,
+) -> usize {
+    chunk_walk(lines, pieces.len(), from, terminator, |i, line| {
+        pieces[i].full(line)
+    })
 }
 
 /// `whitespace_policy` values, in the order given.
@@ -206,8 +261,10 @@ impl LineSelect {
             LineSelect::NotStartWith(list) => !list.iter().any(|s| line.starts_with(s.as_str())),
             LineSelect::Match(list) => list.iter().any(|p| full(p, line)),
             LineSelect::NotMatch(list) => !list.iter().any(|p| full(p, line)),
-            LineSelect::Contains(list) => list.iter().any(|p| search(p, line).is_some()),
-            LineSelect::NotContains(list) => !list.iter().any(|p| search(p, line).is_some()),
+            LineSelect::Contains(list) => list.iter().any(|p| Pattern::new(p).is_found_in(line)),
+            LineSelect::NotContains(list) => {
+                !list.iter().any(|p| Pattern::new(p).is_found_in(line))
+            }
         }
     }
 }
@@ -221,11 +278,12 @@ mod tests {
         let lines = Lines::from_lines(["a", "b", "c"]);
         let a = lines.head();
         let b = a.and_then(|a| lines.next(a));
-        assert_eq!(chunk_matches(&lines, "a\nb", a, None, false), 2);
-        assert_eq!(chunk_matches(&lines, "b\nc\nd", b, None, false), 0);
-        assert_eq!(chunk_matches(&lines, "a\nb", a, b, false), 0);
-        assert_eq!(chunk_matches(&lines, "[ab]\nb", a, None, true), 2);
-        assert_eq!(chunk_matches(&lines, "x", None, None, false), 0);
+        assert_eq!(chunk_matches(&lines, "a\nb", a, None), 2);
+        assert_eq!(chunk_matches(&lines, "b\nc\nd", b, None), 0);
+        assert_eq!(chunk_matches(&lines, "a\nb", a, b), 0);
+        let block = [Pattern::new("[ab]"), Pattern::new("b")];
+        assert_eq!(chunk_matches_patterns(&lines, &block, a, None), 2);
+        assert_eq!(chunk_matches(&lines, "x", None, None), 0);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! before the end delimiter (cf-agent 3.21's behaviour).
 
 use super::lines::{LineId, Lines};
-use super::matching::full;
+use super::matching::Pattern;
 
 /// A `select_region` body.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,13 +51,15 @@ pub enum RegionMissing {
 impl SelectRegion {
     /// The delimiters of the region in `lines`.
     pub fn select(&self, lines: &Lines) -> Result<Region, RegionMissing> {
+        let start = self.start.as_deref().map(Pattern::new);
+        let end_pattern = self.end.as_deref().map(Pattern::new);
         let mut begin = None;
         let mut end = None;
         let mut at = lines.head();
         while let Some(id) = at {
             let text = lines.text(id);
-            if let (Some(start), None) = (&self.start, begin) {
-                if full(start, text) {
+            if let (Some(start), None) = (&start, begin) {
+                if start.full(text) {
                     if !self.include_start && lines.next(id).is_none() {
                         return Err(RegionMissing::EmptyAtEnd);
                     }
@@ -66,8 +68,8 @@ impl SelectRegion {
                     continue;
                 }
             }
-            if let (Some(end_pattern), Some(_)) = (&self.end, begin) {
-                if full(end_pattern, text) {
+            if let (Some(end_pattern), Some(_)) = (&end_pattern, begin) {
+                if end_pattern.full(text) {
                     end = Some(id);
                     break;
                 }

@@ -5,7 +5,7 @@
 //! anchored at both ends.
 
 use super::lines::Lines;
-use super::matching::search;
+use super::matching::Pattern;
 use super::region::Region;
 use super::report::Report;
 
@@ -32,6 +32,8 @@ pub fn replace_patterns(
     let mut report = Report::default();
     let pattern = replacement.pattern;
     let file = replacement.filename;
+    let regex = Pattern::new(pattern);
+    let anchored = !not_anchored(pattern);
     let mut found_any = false;
     let mut at = region.begin;
     while let Some(id) = at {
@@ -44,7 +46,7 @@ pub fn replace_patterns(
         let mut replaced = false;
         let mut last_match_len = 0;
         let mut rounds = 1;
-        while let Some(found) = search(pattern, &line) {
+        while let Some(found) = regex.search(&line) {
             if last_match_len == line.len() {
                 break;
             }
@@ -61,7 +63,7 @@ pub fn replace_patterns(
                 break;
             }
         }
-        if not_anchored(pattern) && search(pattern, &line).is_some() {
+        if !anchored && regex.is_found_in(&line) {
             report.interrupted(format!(
                 "Promised replacement '{line}' on line '{original}' for pattern '{pattern}' is not convergent while editing '{file}' (regular expression matches the replacement string)"
             ));
@@ -81,7 +83,7 @@ pub fn replace_patterns(
         if replacement.first_only {
             break;
         }
-        if search(pattern, lines.text(id)).is_some() {
+        if regex.is_found_in(lines.text(id)) {
             report.interrupted(format!(
                 "Promised replacement '{}' for pattern '{pattern}' is not properly convergent while editing '{file}' (pattern still matches the end-state replacement string)",
                 lines.text(id)

@@ -34,7 +34,7 @@ pub(super) fn render(job: &mut FileJob, editor: &mut Editor, template: &str, _ar
             )))
         }
     };
-    let (text, _) = Encoding::decode(&bytes);
+    let (text, _) = Encoding::decode(bytes);
     let namespace = job.agent.namespace().to_string();
     let classes = &job.agent.classes;
     let defined = |context: &str| classes.evaluate(&namespace, context) == Some(true);

@@ -146,13 +146,12 @@ fn read_source(agent: &Agent, edit: &EditPromise) -> Result<Vec<String>, String>
         return Err(format!("Could not insert lines from a directory '{path}'"));
     }
     let bytes = fs::read(path).map_err(|e| format!("Could not read file '{path}'. ({e})"))?;
-    let (text, _) = Encoding::decode(&bytes);
+    let (text, _) = Encoding::decode(bytes);
     let lines = split_lines(&text, false);
     if !edit.flag(agent, "expand_scalars") {
-        return Ok(lines);
+        return Ok(lines.map(str::to_string).collect());
     }
     Ok(lines
-        .iter()
         .map(|line| agent.expand(line, edit.binding).text)
         .collect())
 }

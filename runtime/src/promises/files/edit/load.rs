@@ -16,19 +16,21 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    pub fn decode(bytes: &[u8]) -> (String, Encoding) {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => (text.to_string(), Encoding::Utf8),
-            Err(_) => (
-                bytes.iter().map(|&b| char::from(b)).collect(),
+    /// The bytes as text; valid UTF-8 is taken as it is, without a copy.
+    pub fn decode(bytes: Vec<u8>) -> (String, Encoding) {
+        match String::from_utf8(bytes) {
+            Ok(text) => (text, Encoding::Utf8),
+            Err(error) => (
+                error.as_bytes().iter().map(|&b| char::from(b)).collect(),
                 Encoding::Bytes,
             ),
         }
     }
 
-    pub fn encode(self, text: &str) -> Vec<u8> {
+    /// The text as bytes again.
+    pub fn encode(self, text: String) -> Vec<u8> {
         match self {
-            Encoding::Utf8 => text.as_bytes().to_vec(),
+            Encoding::Utf8 => text.into_bytes(),
             // Every character came from one byte, or is new text; new
             // characters outside Latin-1 are written as UTF-8.
             Encoding::Bytes => {
@@ -51,10 +53,25 @@ impl Encoding {
 /// The file as it was before editing.
 #[derive(Debug, Clone, Default)]
 pub struct Original {
-    pub bytes: Vec<u8>,
+    pub text: String,
     pub encoding: Encoding,
+    join_lines: bool,
+}
+
+impl Original {
     /// The lines, as cf-agent reads them for editing and for comparing.
-    pub lines: Vec<String>,
+    pub fn lines(&self) -> impl Iterator<Item = &str> {
+        split_lines(&self.text, self.join_lines)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The content as it is on disk.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.encoding.encode(self.text.clone())
+    }
 }
 
 /// Reads `path` for editing: it must exist, be a regular file (symlinks are
@@ -73,28 +90,24 @@ pub fn read_for_editing(path: &Path, defaults: &EditDefaults) -> Result<Original
         return Err("it is not a plain file".into());
     }
     let bytes = fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
-    let (text, encoding) = Encoding::decode(&bytes);
-    let lines = split_lines(&text, defaults.join_lines);
+    let (text, encoding) = Encoding::decode(bytes);
     Ok(Original {
-        bytes,
+        text,
         encoding,
-        lines,
+        join_lines: defaults.join_lines,
     })
 }
 
 /// Lines without their newline; a last line without newline counts. With
 /// `join_lines`, a line ending in `\` is dropped: cf-agent 3.21 means to
 /// join it with the next one but discards it instead.
-pub fn split_lines(text: &str, join_lines: bool) -> Vec<String> {
-    let mut pieces: Vec<&str> = text.split('\n').collect();
-    if pieces.last() == Some(&"") {
-        pieces.pop();
-    }
+pub fn split_lines(text: &str, join_lines: bool) -> impl Iterator<Item = &str> {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let pieces = (!text.is_empty()).then(|| body.split('\n'));
     pieces
         .into_iter()
-        .filter(|line| !(join_lines && line.ends_with('\\')))
-        .map(str::to_string)
-        .collect()
+        .flatten()
+        .filter(move |line| !(join_lines && line.ends_with('\\')))
 }
 
 /// The text to write for `lines`: each followed by a newline.
@@ -113,21 +126,23 @@ mod tests {
 
     #[test]
     fn lines_as_cf_agent_reads_them() {
-        assert_eq!(split_lines("a\nb\n", false), ["a", "b"]);
-        assert_eq!(split_lines("a\nb", false), ["a", "b"]);
-        assert_eq!(split_lines("a\n\n", false), ["a", ""]);
-        assert!(split_lines("", false).is_empty());
-        assert_eq!(split_lines("a\r\n", false), ["a\r"]);
-        assert_eq!(split_lines("x \\\ny\n", true), ["y"]);
+        let split = |text: &str, join: bool| split_lines(text, join).collect::<Vec<_>>();
+        assert_eq!(split("a\nb\n", false), ["a", "b"]);
+        assert_eq!(split("a\nb", false), ["a", "b"]);
+        assert_eq!(split("a\n\n", false), ["a", ""]);
+        assert!(split("", false).is_empty());
+        assert_eq!(split("\n", false), [""]);
+        assert_eq!(split("a\r\n", false), ["a\r"]);
+        assert_eq!(split("x \\\ny\n", true), ["y"]);
         assert_eq!(join_lines(["a", "b"].into_iter()), "a\nb\n");
     }
 
     #[test]
     fn bytes_that_are_not_utf8_survive() {
         let bytes = b"caf\xe9\n".to_vec();
-        let (text, encoding) = Encoding::decode(&bytes);
+        let (text, encoding) = Encoding::decode(bytes.clone());
         assert_eq!(encoding, Encoding::Bytes);
-        assert_eq!(encoding.encode(&text), bytes);
+        assert_eq!(encoding.encode(text), bytes);
     }
 
     #[test]
@@ -146,7 +161,8 @@ mod tests {
             ..EditDefaults::default()
         };
         assert_eq!(
-            read_for_editing(&file, &unlimited).map(|o| o.lines),
+            read_for_editing(&file, &unlimited)
+                .map(|o| o.lines().map(str::to_string).collect::<Vec<_>>()),
             Ok(vec!["twelve bytes".to_string()])
         );
         assert!(read_for_editing(&dir, &unlimited).is_err());

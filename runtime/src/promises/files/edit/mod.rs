@@ -162,7 +162,7 @@ pub(super) fn edit(job: &mut FileJob) {
     }
     let simulate = job.agent.dry_run || job.agent.audit;
     let start_lines = match (&original, defaults.empty_before_use) {
-        (Ok(original), false) => Lines::from_lines(original.lines.iter().cloned()),
+        (Ok(original), false) => Lines::from_lines(original.lines()),
         _ => Lines::default(),
     };
     let session = EditSession {
@@ -261,11 +261,8 @@ impl Editor {
     fn unchanged(&self, lines: &Lines) -> bool {
         match &self.original {
             None => false,
-            Some(original) if lines.is_empty() => original.bytes.is_empty(),
-            Some(original) => {
-                lines.len() == original.lines.len()
-                    && lines.texts().eq(original.lines.iter().map(String::as_str))
-            }
+            Some(original) if lines.is_empty() => original.is_empty(),
+            Some(original) => lines.texts().eq(original.lines()),
         }
     }
 
@@ -291,26 +288,26 @@ impl Editor {
                 format!("No edit changes to file '{promiser}' need saving"),
             );
         }
-        let new_text = load::join_lines(lines.texts());
         if !job.apply {
-            let old_lines = self
+            let old_lines: Vec<&str> = self
                 .original
                 .as_ref()
-                .map(|o| o.lines.clone())
+                .map(|o| o.lines().collect())
                 .unwrap_or_default();
-            let new_lines: Vec<String> = lines.to_strings();
+            let new_lines: Vec<&str> = lines.texts().collect();
             let shown = diff::unified(&old_lines, &new_lines, &promiser, &promiser, 3);
             return job.push(would(format!(
                 "edit file '{promiser}':\n{}",
                 shown.trim_end()
             )));
         }
+        let new_text = load::join_lines(lines.texts());
         let encoding = self
             .original
             .as_ref()
             .map(|o| o.encoding)
             .unwrap_or_default();
-        let outcome = match self.save(job, &encoding.encode(&new_text)) {
+        let outcome = match self.save(job, &encoding.encode(new_text)) {
             Ok(()) => Outcome::Repaired,
             Err(error) => Outcome::failed(format!(
                 "Unable to save file '{promiser}' after editing: {error}"

@@ -57,7 +57,7 @@ pub(super) fn render(
             )))
         }
     };
-    let old = editor.original.as_ref().map(|o| o.bytes.clone());
+    let old = editor.original.as_ref().map(|o| o.bytes());
     if old.as_deref() == Some(rendered.as_bytes()) {
         return;
     }

@@ -55,7 +55,11 @@ pub(super) fn run(agent: &mut Agent, edit: &EditPromise) -> Option<Report> {
     };
     let mut lines = std::mem::take(&mut agent.edits.lines);
     let reader: &Agent = agent;
+    let plain = !value.contains(['$', '@']);
     let mut expand = |groups: &[String]| {
+        if plain {
+            return value.clone();
+        }
         let mut binding = edit.binding.clone();
         for (index, group) in groups.iter().enumerate() {
             binding.insert(format!("match.{index}"), Value::scalar(group.clone()));
