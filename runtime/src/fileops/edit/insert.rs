@@ -263,7 +263,7 @@ impl Run<'_, '_> {
                 ));
             }
             return self.change(
-                format!("prepend promised line '{line}' to '{file}'"),
+                format!("the promised line '{line}' at the start of '{file}'"),
                 |lines| {
                     lines.prepend(line.to_string());
                 },
@@ -277,14 +277,14 @@ impl Run<'_, '_> {
         }
         if before {
             self.change(
-                format!("insert line '{line}' into '{file}' before locator"),
+                format!("the promised line '{line}' into '{file}' before locator"),
                 |lines| {
                     lines.insert_after(prev, line.to_string());
                 },
             );
         } else {
             self.change(
-                format!("insert line '{line}' into '{file}' after locator"),
+                format!("the promised line '{line}' into '{file}' after locator"),
                 |lines| {
                     lines.insert_after(location, line.to_string());
                 },
@@ -306,13 +306,14 @@ impl Run<'_, '_> {
     }
 
     /// Makes a change, or only warns about it.
+    /// Inserts `line` with `apply`, or only warns about it.
     fn change(&mut self, what: String, apply: impl FnOnce(&mut Lines)) {
         if self.ins.warn {
             self.report
-                .warned(format!("Should {what}, but only warning promised"));
+                .warned(format!("Should insert {what}, but only warning promised"));
         } else {
             apply(self.lines);
-            self.report.changed(format!("Did {what}"));
+            self.report.changed(format!("Inserted {what}"));
         }
     }
 }

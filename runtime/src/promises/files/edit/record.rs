@@ -26,7 +26,7 @@ pub(super) fn record(
     if simulate {
         for step in &mut report.steps {
             if let Step::Changed(message) = step {
-                *step = Step::Warned(format!("not made (audit): {message}"));
+                *step = Step::Warned(format!("{message} (in memory only: nothing is written)"));
             }
         }
     }
