@@ -1,6 +1,6 @@
 //! Audit and dry runs of file edits: nothing is written, and the warning of
-//! the files promise shows a unified diff of what the edit or the template
-//! would write (promise-rs's own behaviour: cf-agent only says "Should edit
+//! the files promise shows a unified diff of what the edit, the template or
+//! `content` would write (promise-rs's own behaviour: cf-agent only says "Should edit
 //! file").
 
 use std::fs;
@@ -26,6 +26,8 @@ bundle agent main
         edit_template_string => "port={{port}}$(const.n)",
         template_method => "inline_mustache",
         template_data => parsejson('{ "port": 8080 }');
+      "$(S)/whole"
+        content => "one$(const.n)three$(const.n)";
 }
 
 bundle edit_line change
@@ -47,6 +49,7 @@ fn scratch(name: &str) -> PathBuf {
     fs::write(dir.join("audit.cf"), POLICY).expect("write policy");
     fs::write(dir.join("conf"), "alpha\nbeta\ngamma\n").expect("write conf");
     fs::write(dir.join("rendered"), "port=80\n").expect("write rendered");
+    fs::write(dir.join("whole"), "one\ntwo\n").expect("write whole");
     dir
 }
 
@@ -83,6 +86,14 @@ fn check_nothing_written_and_diffs_shown(flag: &str) {
         "{log}"
     );
     assert!(log.contains("@@ -1 +1 @@\n-port=80\n+port=8080\n"), "{log}");
+    assert!(
+        log.contains("@@ -1,2 +1,2 @@\n one\n-two\n+three\n"),
+        "{log}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("whole")).unwrap_or_default(),
+        "one\ntwo\n"
+    );
     let _ = fs::remove_dir_all(&dir);
 }
 

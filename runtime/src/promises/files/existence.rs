@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::{edit, would, FileJob, Target};
 use crate::fileops::atomic::{self, NewFile};
+use crate::fileops::diff;
 use crate::outcome::Outcome;
 
 /// The `delete` body: the promiser is removed if it exists.
@@ -76,11 +77,24 @@ fn remove(target: &Target) -> Outcome {
 
 fn write_content(job: &mut FileJob, content: &str) -> Outcome {
     let path: &Path = &job.target.path;
-    if fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
+    let old = fs::read(path).unwrap_or_default();
+    if old == content.as_bytes() {
         return Outcome::Kept;
     }
     if !job.apply {
-        return would(format!("replace the content of '{}'", path.display()));
+        let old = String::from_utf8_lossy(&old);
+        let name = path.display().to_string();
+        let shown = diff::unified(
+            &diff::lines_of(&old),
+            &diff::lines_of(content),
+            &name,
+            &name,
+            3,
+        );
+        return would(format!(
+            "replace the content of '{name}':\n{}",
+            shown.trim_end()
+        ));
     }
     match atomic::replace(
         path,
