@@ -1,7 +1,7 @@
 //! Audit and dry runs of file edits: nothing is written, and the warning of
-//! the files promise shows a unified diff of what the edit, the template or
-//! `content` would write (promise-rs's own behaviour: cf-agent only says "Should edit
-//! file").
+//! the files promise shows a unified diff of what the edit, the template
+//! or `content` would write (promise-rs's own behaviour: cf-agent only says
+//! "Should edit file").
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -53,7 +53,7 @@ fn content(word: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(LINES * 500);
     for n in 0..LINES {
         let line = format!("{n:07} {filler}");
-        out.extend_from_slice(line[..494].as_bytes());
+        out.extend_from_slice(&line.as_bytes()[..494]);
         out.extend_from_slice(format!(": {word}\n").as_bytes());
     }
     out

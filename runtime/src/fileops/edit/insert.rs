@@ -37,7 +37,7 @@ impl InsertType {
         })
     }
 
-    fn from_file(self) -> bool {
+    fn reads_a_file(self) -> bool {
         matches!(self, InsertType::File | InsertType::FilePreserveBlock)
     }
 
@@ -86,7 +86,7 @@ pub fn insert_lines(lines: &mut Lines, region: Region, insertion: &Insertion) ->
         report: Report::default(),
     };
     match &insertion.location.anchor {
-        None => run.into_region(),
+        None => run.insert_into_region(),
         Some(anchor) => match run.find_anchor(anchor) {
             Some(found) => {
                 let prev = run.lines.prev(found);
@@ -130,7 +130,7 @@ impl Run<'_, '_> {
 
     /// No anchor: the top of the file ("before") or after the last line of
     /// the region, unless the whole promiser is already there.
-    fn into_region(&mut self) {
+    fn insert_into_region(&mut self) {
         if self.lines.is_empty() {
             return self.at_location(None, None);
         }
@@ -162,7 +162,7 @@ impl Run<'_, '_> {
     }
 
     fn at_location(&mut self, location: Option<LineId>, prev: Option<LineId>) {
-        if self.ins.kind.from_file() {
+        if self.ins.kind.reads_a_file() {
             self.file_at(location, prev);
         } else {
             let promiser = self.ins.promiser;

@@ -100,6 +100,9 @@ pub(super) fn interrupted(message: String) -> Report {
     report
 }
 
+/// A list name suffix and the select it makes.
+type SelectForm = (&'static str, fn(Vec<String>) -> LineSelect);
+
 /// A `delete_select` or `insert_select` body: the lists named
 /// `<prefix>_startwith_from_list` … `<prefix>_not_contains_from_list`; the
 /// first one given (in that order) decides.
@@ -107,7 +110,7 @@ pub(super) fn line_select(body: Option<&BodyAttributes>, prefix: &str) -> LineSe
     let Some(body) = body else {
         return LineSelect::Any;
     };
-    let forms: [(&str, fn(Vec<String>) -> LineSelect); 6] = [
+    let forms: [SelectForm; 6] = [
         ("startwith", LineSelect::StartWith),
         ("not_startwith", LineSelect::NotStartWith),
         ("match", LineSelect::Match),

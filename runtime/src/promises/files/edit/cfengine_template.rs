@@ -69,11 +69,7 @@ fn insert_line(
     done: &mut HashSet<(usize, String)>,
 ) -> usize {
     let agent = &mut *job.agent;
-    if agent
-        .classes
-        .evaluate(&agent.namespace().to_string(), &line.context)
-        != Some(true)
-    {
+    if agent.classes.evaluate(agent.namespace(), &line.context) != Some(true) {
         return 0;
     }
     let mut iterables = Vec::new();

@@ -124,9 +124,12 @@ pub fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
 mod tests {
     use super::*;
 
+    fn split(text: &str, join: bool) -> Vec<&str> {
+        split_lines(text, join).collect()
+    }
+
     #[test]
     fn lines_as_cf_agent_reads_them() {
-        let split = |text: &str, join: bool| split_lines(text, join).collect::<Vec<_>>();
         assert_eq!(split("a\nb\n", false), ["a", "b"]);
         assert_eq!(split("a\nb", false), ["a", "b"]);
         assert_eq!(split("a\n\n", false), ["a", ""]);

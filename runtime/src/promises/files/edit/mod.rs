@@ -137,7 +137,7 @@ pub(super) fn edit(job: &mut FileJob) {
     let exists = fs::metadata(&path).is_ok();
     let create_false = job.promise.constraint("create").is_some() && !job.flag("create");
     let renders = matches!(method.as_str(), "cfengine" | "mustache" | "inline_mustache");
-    if !exists && !(renders && !create_false) {
+    if !exists && (!renders || create_false) {
         job.agent.log.verbose(&format!(
             "Cannot render file '{promiser}': file does not exist"
         ));
