@@ -196,6 +196,47 @@ impl<'p> Agent<'p, '_> {
         self.pop_frame()
     }
 
+    /// Runs an edit_line bundle over the file in `self.edits` (cf-agent's
+    /// order): its vars once, then three passes over its sections in normal
+    /// order, without the agent bundles' re-evaluation of vars after classes.
+    pub(crate) fn run_edit_bundle(
+        &mut self,
+        id: BundleId,
+        args: Vec<Value>,
+        inherit: bool,
+    ) -> Result<(), String> {
+        let bundle = self.policy.bundle(id);
+        let params = &bundle.ast.params;
+        if params.len() != args.len() {
+            return Err(format!(
+                "edit_line bundle '{}' takes {} arguments, {} given",
+                bundle.qualified_name(),
+                params.len(),
+                args.len()
+            ));
+        }
+        let params = params
+            .iter()
+            .map(|p| p.name.to_string())
+            .zip(args)
+            .collect();
+        self.push_frame(id, params, inherit);
+        self.evaluate_section(id, "vars", 1);
+        let policy = self.policy;
+        'passes: for pass in 1..=LAST_PASS {
+            for section in &policy.bundle(id).sections {
+                for &promise in &section.promises {
+                    self.evaluate_promise(promise, pass);
+                    if self.fatal.is_some() {
+                        break 'passes;
+                    }
+                }
+            }
+        }
+        self.pop_frame();
+        Ok(())
+    }
+
     fn push_frame(&mut self, id: BundleId, params: HashMap<String, Value>, inherit: bool) {
         let bundle = self.policy.bundle(id);
         self.classes.push_bundle(inherit);

@@ -53,7 +53,7 @@ impl Agent<'_, '_> {
         }
     }
 
-    fn iterables_in_text(&self, text: &str, out: &mut Vec<Iterable>) {
+    pub(crate) fn iterables_in_text(&self, text: &str, out: &mut Vec<Iterable>) {
         if !text.contains('$') {
             return;
         }

@@ -23,6 +23,7 @@ impl Agent<'_, '_> {
             (None, Some("sys")) => special(&self.facts.sys, &var),
             (None, Some("const")) => special(&self.facts.constants, &var),
             (None, Some("this")) => self.this_variable(&var.base),
+            (None, Some("edit")) => self.edits.variable(&var.base),
             (None, Some("def")) => self
                 .variables
                 .get(&scope_key("default", "def"), &var)
@@ -44,7 +45,7 @@ impl Agent<'_, '_> {
     /// special scopes.
     pub(crate) fn bundle_scope(&self, var: &VarName) -> Option<String> {
         match (&var.namespace, var.scope.as_deref()) {
-            (None, Some("sys" | "const" | "this" | "def")) => None,
+            (None, Some("sys" | "const" | "this" | "def" | "edit")) => None,
             (None, None) => self.frame().map(|f| f.scope()),
             (namespace, Some(scope)) => Some(scope_key(
                 namespace.as_deref().unwrap_or(self.namespace()),

@@ -131,6 +131,8 @@ pub struct Agent<'p, 'w> {
     pub(crate) process_table: Option<std::rc::Rc<Vec<crate::promises::processes::ProcessEntry>>>,
     /// Package cache locks taken in this run (one list query per run).
     pub(crate) package_cache_locks: HashSet<String>,
+    /// The file an edit_line bundle is editing, and per-run edit state.
+    pub(crate) edits: crate::promises::files::edit::EditRun,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -221,6 +223,7 @@ impl<'p, 'w> Agent<'p, 'w> {
             files_run: crate::promises::files::RunMemory::default(),
             process_table: None,
             package_cache_locks: HashSet::new(),
+            edits: crate::promises::files::edit::EditRun::default(),
             bundlesequence: options.bundlesequence.clone(),
         }
     }

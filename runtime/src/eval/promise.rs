@@ -134,6 +134,14 @@ impl<'p> Agent<'p, '_> {
                     promises::commands::actuate(self, promise, &promiser.text, &binding);
                 }
             }
+            "delete_lines" | "insert_lines" | "replace_patterns" | "field_edits" => {
+                promises::files::edit::actuate_line_promise(
+                    self,
+                    promise,
+                    &promiser.text,
+                    &binding,
+                );
+            }
             "files" => {
                 if self.first_actuation(promise, &promiser, &binding) {
                     let apply = !(self.dry_run
@@ -266,11 +274,23 @@ impl<'p> Agent<'p, '_> {
         promiser: &Expanded,
         binding: &Binding,
     ) -> bool {
+        self.first_actuation_of(promise, &promiser.text, binding, "")
+    }
+
+    /// [`Agent::first_actuation`] with a salt: an edit_line promise is
+    /// actuated once per file it edits.
+    pub(crate) fn first_actuation_of(
+        &mut self,
+        promise: &Promise,
+        promiser: &str,
+        binding: &Binding,
+        salt: &str,
+    ) -> bool {
         let mut digest = format!(
-            "{}\u{1f}{}\u{1f}{}",
+            "{}\u{1f}{}\u{1f}{}\u{1f}{salt}",
             promise.promise_type,
             self.frame().map(|f| f.scope()).unwrap_or_default(),
-            promiser.text
+            promiser
         );
         for constraint in &promise.constraints {
             digest.push('\u{1f}');

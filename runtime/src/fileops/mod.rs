@@ -4,5 +4,7 @@
 //! policy; the promise type turns attributes into these calls.
 
 pub mod atomic;
+pub mod diff;
 pub mod edit;
 pub mod mode;
+pub mod template;

@@ -19,7 +19,7 @@ mod io;
 mod lists;
 mod map;
 mod math;
-mod mustache;
+pub(crate) mod mustache;
 mod net;
 pub(crate) mod regex;
 mod search;

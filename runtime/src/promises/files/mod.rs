@@ -16,6 +16,7 @@
 
 mod attributes;
 mod changes;
+pub(crate) mod edit;
 mod existence;
 mod leaf;
 mod perms;
@@ -41,13 +42,6 @@ use attributes::FilesAttributes;
 /// Attributes whose behaviour is not built yet.
 const NOT_YET: &[&str] = &["copy_from", "link_from", "acl", "repository"];
 
-/// Editing, not built yet; reached only when cf-agent would edit.
-const EDITS_NOT_YET: &[&str] = &[
-    "edit_line",
-    "edit_xml",
-    "edit_template",
-    "edit_template_string",
-];
 
 fn promise_has(job: &FileJob, name: &str) -> bool {
     job.promise.constraint(name).is_some()
@@ -256,11 +250,13 @@ fn verify(job: &mut FileJob, a: &FilesAttributes) {
             ));
             return;
         }
-        if let Some(name) = EDITS_NOT_YET.iter().find(|n| promise_has(job, n)) {
+        if promise_has(job, "edit_xml") {
             job.fail(format!(
-                "files attribute '{name}' is not implemented yet (promise on '{}')",
+                "files attribute 'edit_xml' is not supported (promise on '{}')",
                 job.promiser
             ));
+        } else {
+            edit::edit(job);
         }
     }
     // Once more: the object may have been created, copied or edited.
