@@ -37,7 +37,8 @@ pub struct RunArgs {
         conflicts_with = "file"
     )]
     pub file_flag: Option<PathBuf>,
-    /// Ignore promise locks (accepted; there are no locks yet).
+    /// Ignore promise locks: run every promise whatever `ifelapsed` says,
+    /// and record nothing for the next run.
     #[arg(short = 'K', long = "no-lock")]
     pub no_lock: bool,
     /// Define classes (comma-separated, repeatable).
@@ -101,6 +102,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     let run_options = RunOptions {
         define: args.define,
         negate: args.negate,
+        no_lock: args.no_lock,
         bundlesequence: (!args.bundlesequence.is_empty()).then_some(args.bundlesequence),
         dry_run: args.dry_run,
         audit: args.audit,

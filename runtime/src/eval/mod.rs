@@ -15,6 +15,7 @@ pub mod bundle;
 pub mod context;
 pub mod expand;
 pub mod iterate;
+pub mod locks;
 pub mod log;
 pub mod lookup;
 pub mod promise;
@@ -42,9 +43,11 @@ use variables::Variables;
 pub struct RunOptions {
     /// `-D`: classes to define (comma-separated lists allowed).
     pub define: Vec<String>,
-    /// `-N`: in cf-agent 3.21 this only stops persistent classes from being
-    /// loaded; there are none yet, so it is accepted and has no effect.
+    /// `-N`: as in cf-agent 3.21, only stops the persistent classes named
+    /// (comma-separated lists allowed) from being loaded.
     pub negate: Vec<String>,
+    /// `-K/--no-lock`: ignore promise locks (`ifelapsed`, `expireafter`).
+    pub no_lock: bool,
     /// `-b`: replaces the bundlesequence of `body common control`.
     pub bundlesequence: Option<Vec<String>>,
     pub verbosity: Verbosity,
@@ -121,6 +124,14 @@ pub struct Agent<'p, 'w> {
     pub(crate) writes: crate::fileops::atomic::Writes,
     /// Locks, persistent classes and change hashes under `WORKDIR/state`.
     pub(crate) state: crate::state::StateStore,
+    /// `-K`: promise locks are neither checked nor recorded.
+    pub(crate) no_lock: bool,
+    /// When the run started, in seconds since the epoch (cf-agent's
+    /// CFSTARTTIME, which `ifelapsed` is measured against).
+    pub(crate) started: i64,
+    pub(crate) lock_defaults: locks::LockDefaults,
+    /// Locks of the promise iterations being actuated, innermost last.
+    pub(crate) taken_locks: Vec<locks::TakenLock>,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -191,6 +202,10 @@ impl<'p, 'w> Agent<'p, 'w> {
         let state = crate::state::StateStore::open(&state_workdir(&facts));
         Agent {
             state,
+            no_lock: options.no_lock,
+            started: locks::unix_now(),
+            lock_defaults: locks::LockDefaults::default(),
+            taken_locks: Vec::new(),
             policy,
             sources,
             facts,
@@ -215,6 +230,7 @@ impl<'p, 'w> Agent<'p, 'w> {
     fn run(&mut self) {
         self.pre_evaluate();
         self.read_agent_control_dry_run();
+        self.read_agent_control_locks();
         let sequence = match self.sequence() {
             Ok(sequence) => sequence,
             Err(message) => {

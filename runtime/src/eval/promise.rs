@@ -83,6 +83,9 @@ impl<'p> Agent<'p, '_> {
         if !self.applies(promise, &binding, pass) {
             return;
         }
+        // Locks taken by the actuation below (first_actuation) are
+        // released once it is done, recording when it completed.
+        let locks_before = self.taken_locks.len();
         match promise.promise_type {
             "vars" => promises::vars::actuate(self, promise, &promiser, &binding, ""),
             "meta" => promises::vars::actuate(self, promise, &promiser, &binding, "_meta"),
@@ -152,6 +155,7 @@ impl<'p> Agent<'p, '_> {
                 }
             }
         }
+        self.release_locks(locks_before);
     }
 
     /// The bundle a methods promise calls: `usebundle`, else the promiser.
@@ -227,8 +231,10 @@ impl<'p> Agent<'p, '_> {
             .all(|handle| self.handle_outcomes.get(&canonify(handle)) == Some(&true))
     }
 
-    /// Same-run de-duplication (§2.8): false when an identical iteration
-    /// (promiser, bundle, expanded constraints) was already actuated.
+    /// Same-run de-duplication (§2.8), then the promise lock (§3.3, see
+    /// `locks`): false when an identical iteration (promiser, bundle,
+    /// expanded constraints) was already actuated in this run, or when an
+    /// earlier run actuated it less than `ifelapsed` minutes ago.
     fn first_actuation(
         &mut self,
         promise: &Promise,
@@ -247,7 +253,10 @@ impl<'p> Agent<'p, '_> {
             digest.push('=');
             self.digest_rval(&constraint.ast.rval, binding, &mut digest);
         }
-        self.actuated.insert(digest)
+        if !self.actuated.insert(digest.clone()) {
+            return false;
+        }
+        self.take_lock(promise, &promiser.text, binding, &digest)
     }
 
     /// A constraint's value as text, calls written out rather than made.

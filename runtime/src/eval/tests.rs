@@ -7,9 +7,28 @@ use grammar::SourceMap;
 use super::{run, RunOptions};
 use crate::facts::HostFacts;
 
-/// Runs `text` with `any` and `linux` as the only hard classes; the
-/// `R:` lines and the run report.
+/// Runs `text` with `any` and `linux` as the only hard classes and a fresh
+/// workdir (its state store); the `R:` lines and the run report.
 fn run_policy(text: &str, options: &RunOptions) -> (Vec<String>, super::RunReport) {
+    let workdir = fresh_workdir();
+    let result = run_policy_in(text, options, &workdir);
+    let _ = std::fs::remove_dir_all(&workdir);
+    result
+}
+
+fn fresh_workdir() -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("promise-eval-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn run_policy_in(
+    text: &str,
+    options: &RunOptions,
+    workdir: &std::path::Path,
+) -> (Vec<String>, super::RunReport) {
     let mut sources = SourceMap::new();
     sources.add("/p/test.cf", text);
     let parsed = grammar::parse("/p/test.cf", text);
@@ -17,10 +36,14 @@ fn run_policy(text: &str, options: &RunOptions) -> (Vec<String>, super::RunRepor
     let files = vec![parsed.file];
     let index = Index::build(&files);
     let policy = Policy::build(&index);
-    let facts = HostFacts {
+    let mut facts = HostFacts {
         classes: ["any".to_string(), "linux".to_string()].into(),
         ..HostFacts::default()
     };
+    facts.sys.insert(
+        "workdir".into(),
+        crate::value::Value::scalar(workdir.display().to_string()),
+    );
     let mut out = Vec::new();
     let mut log = Vec::new();
     let report = run(&policy, &sources, facts, options, &mut out, &mut log);
@@ -217,4 +240,41 @@ fn warn_only_commands_and_dry_runs_change_nothing() {
     assert_eq!(report.summary.warned, 2);
     assert!(!path.exists());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn locks_skip_a_promise_that_ran_less_than_ifelapsed_minutes_ago() {
+    let workdir = fresh_workdir();
+    let text = format!(
+        "{}\nbody action now {{ ifelapsed => \"0\"; }}\n",
+        main_bundle(r#"reports: "locked"; "immediate" action => now;"#)
+    );
+    let run = |options: &RunOptions| run_policy_in(&text, options, &workdir).0;
+    let no_lock = RunOptions {
+        no_lock: true,
+        ..RunOptions::default()
+    };
+    // -K neither checks nor records locks.
+    assert_eq!(run(&no_lock), vec!["R: locked", "R: immediate"]);
+    assert_eq!(
+        run(&RunOptions::default()),
+        vec!["R: locked", "R: immediate"]
+    );
+    assert_eq!(run(&RunOptions::default()), vec!["R: immediate"]);
+    assert_eq!(run(&no_lock), vec!["R: locked", "R: immediate"]);
+    let _ = std::fs::remove_dir_all(&workdir);
+}
+
+#[test]
+fn agent_control_ifelapsed_sets_the_default() {
+    let workdir = fresh_workdir();
+    let text = format!(
+        "{}\nbody agent control {{ ifelapsed => \"0\"; }}\n",
+        main_bundle(r#"reports: "every time";"#)
+    );
+    for _ in 0..2 {
+        let out = run_policy_in(&text, &RunOptions::default(), &workdir).0;
+        assert_eq!(out, vec!["R: every time"]);
+    }
+    let _ = std::fs::remove_dir_all(&workdir);
 }
