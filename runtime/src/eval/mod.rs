@@ -18,6 +18,7 @@ pub mod iterate;
 pub mod locks;
 pub mod log;
 pub mod lookup;
+pub mod persistence;
 pub mod promise;
 pub mod rval;
 #[cfg(test)]
@@ -200,7 +201,7 @@ impl<'p, 'w> Agent<'p, 'w> {
             }
         }
         let state = crate::state::StateStore::open(&state_workdir(&facts));
-        Agent {
+        let mut agent = Agent {
             state,
             no_lock: options.no_lock,
             started: locks::unix_now(),
@@ -224,7 +225,9 @@ impl<'p, 'w> Agent<'p, 'w> {
             background: Vec::new(),
             writes: crate::fileops::atomic::Writes::default(),
             bundlesequence: options.bundlesequence.clone(),
-        }
+        };
+        agent.load_persistent_classes(&options.negate);
+        agent
     }
 
     fn run(&mut self) {

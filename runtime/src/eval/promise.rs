@@ -12,6 +12,7 @@ use grammar::interpolation;
 use super::context::ClassScope;
 use super::expand::{Binding, Expanded};
 use super::iterate::combinations;
+use super::persistence::TimerPolicy;
 use super::Agent;
 use crate::facts::canonify;
 use crate::outcome::Outcome;
@@ -387,12 +388,28 @@ impl<'p> Agent<'p, '_> {
             Some("bundle") => ClassScope::Bundle,
             _ => ClassScope::Namespace,
         };
+        let persist_time = body
+            .scalar("persist_time")
+            .and_then(super::locks::minutes)
+            .filter(|minutes| *minutes > 0);
+        let timer = TimerPolicy::from_attribute(body.scalar("timer_policy"));
         let namespace = self.namespace().to_string();
         for class in body.list(define) {
-            self.classes.define(&namespace, &canonify(&class), scope);
+            let class = canonify(&class);
+            match persist_time {
+                // Persistent classes are global, whatever `scope` says.
+                Some(minutes) => {
+                    self.persist_class(&namespace, &class, minutes, timer, "");
+                    self.classes
+                        .define(&namespace, &class, ClassScope::Namespace);
+                }
+                None => self.classes.define(&namespace, &class, scope),
+            }
         }
         for class in body.list(cancel) {
-            self.classes.undefine(&namespace, &canonify(&class));
+            let class = canonify(&class);
+            self.forget_persistent_class(&namespace, &class);
+            self.classes.undefine(&namespace, &class);
         }
     }
 }

@@ -278,3 +278,78 @@ fn agent_control_ifelapsed_sets_the_default() {
     }
     let _ = std::fs::remove_dir_all(&workdir);
 }
+
+#[test]
+fn persistent_classes_are_loaded_by_later_runs_unless_negated() {
+    let workdir = fresh_workdir();
+    let store = format!(
+        "{}\nbody classes keep(c) {{ promise_kept => {{ \"$(c)\" }}; persist_time => \"5\"; }}\n",
+        main_bundle(
+            r#"classes:
+  "from_promise" expression => "any", persistence => "10";
+reports:
+  "stored" classes => keep("from_body");"#
+        )
+    );
+    let check = main_bundle(
+        r#"reports:
+from_promise::
+  "from_promise";
+from_body::
+  "from_body";"#,
+    );
+    let run = |text: &str, options: &RunOptions| run_policy_in(text, options, &workdir).0;
+    // -K, so that the reports are not locked by the run before.
+    let no_lock = RunOptions {
+        no_lock: true,
+        ..RunOptions::default()
+    };
+    assert_eq!(run(&check, &no_lock), Vec::<String>::new());
+    assert_eq!(run(&store, &no_lock), vec!["R: stored"]);
+    assert_eq!(
+        run(&check, &no_lock),
+        vec!["R: from_promise", "R: from_body"]
+    );
+    let negate = RunOptions {
+        negate: vec!["from_body,other".into()],
+        ..no_lock
+    };
+    assert_eq!(run(&check, &negate), vec!["R: from_promise"]);
+    let _ = std::fs::remove_dir_all(&workdir);
+}
+
+#[test]
+fn cancel_forgets_a_stored_class_and_persistence_zero_does_not() {
+    let workdir = fresh_workdir();
+    let no_lock = RunOptions {
+        no_lock: true,
+        ..RunOptions::default()
+    };
+    let run = |text: &str| run_policy_in(text, &no_lock, &workdir).0;
+    let store = main_bundle(
+        r#"classes:
+  "one" expression => "any", persistence => "10";
+  "two" expression => "any", persistence => "10";"#,
+    );
+    let forget = format!(
+        "{}\nbody classes drop(c) {{ promise_kept => {{ \"x\" }}; cancel_kept => {{ \"$(c)\" }}; }}\n",
+        main_bundle(
+            r#"classes:
+  "one" expression => "any", persistence => "0";
+reports:
+  "forgetting" classes => drop("two");"#
+        )
+    );
+    let check = main_bundle(
+        r#"reports:
+one::
+  "one";
+two::
+  "two";"#,
+    );
+    run(&store);
+    assert_eq!(run(&check), vec!["R: one", "R: two"]);
+    assert_eq!(run(&forget), vec!["R: forgetting"]);
+    assert_eq!(run(&check), vec!["R: one"]);
+    let _ = std::fs::remove_dir_all(&workdir);
+}
