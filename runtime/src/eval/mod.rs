@@ -33,6 +33,7 @@ use grammar::SourceMap;
 
 use crate::facts::{canonify, HostFacts};
 use crate::outcome::{Outcome, Summary};
+use crate::sink::{ReportLines, RunSink};
 use crate::value::Value;
 use context::{ClassContext, ClassScope};
 pub use expand::{Binding, Expanded};
@@ -112,7 +113,8 @@ pub struct Agent<'p, 'w> {
     pub(crate) summary: Summary,
     /// Handles of actuated promises: true once kept or repaired.
     pub(crate) handle_outcomes: HashMap<String, bool>,
-    pub(crate) reports: &'w mut dyn Write,
+    /// Where reports and outcomes go.
+    pub(crate) reports: &'w mut dyn RunSink,
     pub(crate) log: Log<'w>,
     /// Pre-evaluation: no outcomes, no classes bodies.
     pub(crate) pre_evaluating: bool,
@@ -136,13 +138,27 @@ pub struct Agent<'p, 'w> {
     bundlesequence: Option<Vec<String>>,
 }
 
-/// Runs `policy`: `reports` promises print on `reports`, logs go to `log`.
+/// Runs `policy`: `reports` promises print `R: ` lines on `reports`, logs
+/// go to `log`.
 pub fn run(
     policy: &Policy,
     sources: &SourceMap,
     facts: HostFacts,
     options: &RunOptions,
     reports: &mut dyn Write,
+    log: &mut dyn Write,
+) -> RunReport {
+    let mut lines = ReportLines(reports);
+    run_with(policy, sources, facts, options, &mut lines, log)
+}
+
+/// Runs `policy`: reports and outcomes go to `sink`, logs to `log`.
+pub fn run_with(
+    policy: &Policy,
+    sources: &SourceMap,
+    facts: HostFacts,
+    options: &RunOptions,
+    reports: &mut dyn RunSink,
     log: &mut dyn Write,
 ) -> RunReport {
     let mut agent = Agent::new(policy, sources, facts, options, reports, log);
@@ -181,7 +197,7 @@ impl<'p, 'w> Agent<'p, 'w> {
         sources: &'p SourceMap,
         facts: HostFacts,
         options: &RunOptions,
-        reports: &'w mut dyn Write,
+        reports: &'w mut dyn RunSink,
         log: &'w mut dyn Write,
     ) -> Self {
         let mut hard = facts.classes.clone();

@@ -17,6 +17,7 @@ use super::Agent;
 use crate::facts::canonify;
 use crate::outcome::Outcome;
 use crate::promises;
+use crate::sink::PromiseOrigin;
 use crate::value::Value;
 
 /// Passes are numbered 1 to 3; 0 is pre-evaluation.
@@ -56,6 +57,23 @@ impl<'p> Agent<'p, '_> {
             frame.this.line = span.line;
             frame.this.promiser = None;
             frame.this.handle = None;
+        }
+    }
+
+    /// The promise iteration being actuated, for a [`crate::sink::RunSink`].
+    pub(crate) fn origin(&self, promise: &Promise) -> PromiseOrigin {
+        let span = promise.ast.span;
+        let this = self.frame().map(|f| &f.this);
+        PromiseOrigin {
+            promise_type: promise.promise_type.to_string(),
+            promiser: this.and_then(|t| t.promiser.clone()).unwrap_or_default(),
+            bundle: self
+                .frame()
+                .map(|f| format!("{}:{}", f.namespace, f.name))
+                .unwrap_or_default(),
+            handle: this.and_then(|t| t.handle.clone()).unwrap_or_default(),
+            file: self.sources.get(span.file).path.clone(),
+            line: span.line,
         }
     }
 
@@ -328,6 +346,8 @@ impl<'p> Agent<'p, '_> {
             return;
         }
         self.summary.add(&outcome);
+        let origin = self.origin(promise);
+        self.reports.outcome(&outcome, &origin);
         if level == RecordLog::Default {
             let location = self.location(promise);
             match &outcome {
