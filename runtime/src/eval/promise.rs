@@ -11,7 +11,6 @@ use grammar::interpolation;
 
 use super::context::ClassScope;
 use super::expand::{Binding, Expanded};
-use super::iterate::combinations;
 use super::persistence::TimerPolicy;
 use super::Agent;
 use crate::facts::canonify;
@@ -35,8 +34,7 @@ impl<'p> Agent<'p, '_> {
             }
         }
         self.set_location(promise);
-        let iterables = self.iterables(promise.ast);
-        for binding in combinations(&iterables) {
+        for binding in self.iterations(promise.ast) {
             self.evaluate_iteration(promise, binding, pass);
             if self.fatal.is_some() {
                 return;
@@ -109,6 +107,7 @@ impl<'p> Agent<'p, '_> {
             "vars" => promises::vars::actuate(self, promise, &promiser, &binding, ""),
             "meta" => promises::vars::actuate(self, promise, &promiser, &binding, "_meta"),
             "classes" => promises::classes::actuate(self, promise, &promiser, &binding),
+            "defaults" => promises::defaults::actuate(self, promise, &promiser, &binding),
             _ if pass == PRE_EVALUATION => {}
             "reports" => {
                 // Held back while the text still holds references (also

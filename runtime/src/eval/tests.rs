@@ -353,3 +353,26 @@ two::
     assert_eq!(run(&check), vec!["R: one"]);
     let _ = std::fs::remove_dir_all(&workdir);
 }
+
+#[test]
+fn a_reference_named_by_an_iterated_variable_iterates_inside_it() {
+    let out = reports(&main_bundle(
+        r#"vars:
+  "d" data => '{ "a": "one", "b": [ "x", "y" ] }';
+  "k" slist => { "a", "b" };
+reports:
+  "$(k) => $(d[$(k)])";"#,
+    ));
+    assert_eq!(out, vec!["R: a => one", "R: b => x", "R: b => y"]);
+}
+
+#[test]
+fn defaults_fill_undefined_and_matching_values_and_parameters() {
+    let text = format!(
+        "{CONTROL}bundle agent main {{ methods: \"m\" usebundle => d(\"\", \"kept\"); }}\n\
+         bundle agent d(p, q) {{\ndefaults:\n\"p\" string => \"P\", if_match_regex => \"\";\n\
+         \"q\" string => \"Q\", if_match_regex => \"\";\n\"r\" string => \"R\";\n\
+         reports:\n\"$(p) $(q) $(r)\";\n}}\n"
+    );
+    assert_eq!(reports(&text), vec!["R: P kept R"]);
+}

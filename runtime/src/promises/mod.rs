@@ -3,6 +3,7 @@
 
 pub mod classes;
 pub mod commands;
+pub mod defaults;
 pub mod files;
 pub mod methods;
 pub mod module_protocol;
