@@ -5,6 +5,7 @@
 pub mod ast;
 pub mod class_expr;
 pub mod diagnostic;
+mod fast;
 pub mod interpolation;
 pub mod macros;
 mod parser;
@@ -15,7 +16,7 @@ mod syntax_error;
 pub mod visit;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
-pub use parser::{parse, parse_source, ParseOutput};
+pub use parser::{fast_path_reads, parse, parse_source, parse_with_grammar_only, ParseOutput};
 pub use span::{FileId, LineIndex, SourceFile, SourceMap, Span};
 
 /// Warnings for malformed `$(…)`/`@(…)` references inside the strings of a file.

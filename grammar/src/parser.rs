@@ -8,6 +8,7 @@ use pest_derive::Parser;
 use crate::ast::*;
 use crate::class_expr;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::fast;
 use crate::macros;
 use crate::scan;
 use crate::span::{FileId, LineIndex, SourceFile, Span};
@@ -41,6 +42,29 @@ pub fn parse(path: &str, text: &str) -> ParseOutput {
     parse_text(path, text, FileId(0), &LineIndex::new(text))
 }
 
+/// [`parse`] with the pest grammar only, never the fast path: what tests
+/// compare the fast path with.
+#[doc(hidden)]
+pub fn parse_with_grammar_only(path: &str, text: &str) -> ParseOutput {
+    FAST_PATH_OFF.with(|off| off.set(true));
+    let output = parse(path, text);
+    FAST_PATH_OFF.with(|off| off.set(false));
+    output
+}
+
+thread_local! {
+    static FAST_PATH_OFF: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The tree of `text` (starting at byte `base` of the file) read by the
+/// fast path, unless it gave up or is switched off.
+fn fast_blocks(text: &str, base: usize, file: FileId, lines: &LineIndex) -> Option<Vec<Block>> {
+    if FAST_PATH_OFF.with(|off| off.get()) {
+        return None;
+    }
+    fast::blocks(text, base, file, lines)
+}
+
 fn parse_text(path: &str, text: &str, file: FileId, lines: &LineIndex) -> ParseOutput {
     let pre = macros::preprocess(text, file, lines);
     let text: &str = &pre.text;
@@ -55,6 +79,7 @@ fn parse_text(path: &str, text: &str, file: FileId, lines: &LineIndex) -> ParseO
         })
         .collect();
 
+    let fast_path_off = FAST_PATH_OFF.with(|off| off.get());
     let mut blocks = Vec::new();
     let chunked = text.len() >= CHUNKED_FROM_BYTES
         && parse_chunks(
@@ -64,23 +89,28 @@ fn parse_text(path: &str, text: &str, file: FileId, lines: &LineIndex) -> ParseO
             lines,
             &mut blocks,
             &mut diagnostics,
+            fast_path_off,
         );
     if !chunked {
-        match CfParser::parse(Rule::policy, text) {
-            Ok(mut pairs) => {
-                let mut builder = Builder::new(file, lines, 0, &mut diagnostics);
-                if let Some(policy) = pairs.next() {
-                    builder.blocks(policy, &mut blocks);
+        if let Some(fast) = fast_blocks(text, 0, file, lines) {
+            blocks = fast;
+        } else {
+            match CfParser::parse(Rule::policy, text) {
+                Ok(mut pairs) => {
+                    let mut builder = Builder::new(file, lines, 0, &mut diagnostics);
+                    if let Some(policy) = pairs.next() {
+                        builder.blocks(policy, &mut blocks);
+                    }
                 }
+                Err(_) => recover(
+                    text,
+                    outline.block_starts,
+                    file,
+                    lines,
+                    &mut blocks,
+                    &mut diagnostics,
+                ),
             }
-            Err(_) => recover(
-                text,
-                outline.block_starts,
-                file,
-                lines,
-                &mut blocks,
-                &mut diagnostics,
-            ),
         }
     }
     diagnostics.sort_by_key(|d| (d.span.start, d.code));
@@ -114,6 +144,7 @@ fn parse_chunks(
     lines: &LineIndex,
     blocks: &mut Vec<Block>,
     diagnostics: &mut Vec<Diagnostic>,
+    fast_path_off: bool,
 ) -> bool {
     let mut cuts = vec![0];
     for &start in block_starts {
@@ -138,6 +169,13 @@ fn parse_chunks(
                         let mut blocks = Vec::new();
                         let mut diagnostics = Vec::new();
                         for &(start, end) in mine {
+                            let chunk = &text[start..end];
+                            if !fast_path_off {
+                                if let Some(fast) = fast::blocks(chunk, start, file, lines) {
+                                    blocks.extend(fast);
+                                    continue;
+                                }
+                            }
                             let mut pairs =
                                 CfParser::parse(Rule::block_segment, &text[start..end]).ok()?;
                             let mut builder = Builder::new(file, lines, start, &mut diagnostics);
@@ -651,4 +689,13 @@ fn section_header_prefix(guard: &str) -> Option<&str> {
         && head.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         && rest.starts_with([' ', '\t']);
     looks_like_header.then_some(head)
+}
+
+/// Whether the fast path reads `text` (after `@if` preprocessing) on its own,
+/// without falling back to the grammar: for tests and benchmarks.
+#[doc(hidden)]
+pub fn fast_path_reads(text: &str) -> bool {
+    let lines = LineIndex::new(text);
+    let pre = macros::preprocess(text, FileId(0), &lines);
+    fast::blocks(&pre.text, 0, FileId(0), &lines).is_some()
 }

@@ -125,6 +125,9 @@ pub struct Agent<'p, 'w> {
     pub(crate) background: Vec<crate::promises::commands::BackgroundJob>,
     /// Filesystems written to, synced once each at the end of the run.
     pub(crate) writes: crate::fileops::atomic::Writes,
+    /// What files promises remember within one run (rotations, transformer
+    /// commands already run).
+    pub(crate) files_run: crate::promises::files::RunMemory,
     /// Locks, persistent classes and change hashes under `WORKDIR/state`.
     pub(crate) state: crate::state::StateStore,
     /// `-K`: promise locks are neither checked nor recorded.
@@ -240,6 +243,7 @@ impl<'p, 'w> Agent<'p, 'w> {
             audit: options.audit,
             background: Vec::new(),
             writes: crate::fileops::atomic::Writes::default(),
+            files_run: crate::promises::files::RunMemory::default(),
             bundlesequence: options.bundlesequence.clone(),
         };
         agent.load_persistent_classes(&options.negate);

@@ -160,9 +160,9 @@ impl<'p> Agent<'p, '_> {
                     let apply = !(self.dry_run
                         || self.audit
                         || self.action_settings(promise, &binding).warn_only);
-                    let outcomes =
+                    let outcome =
                         promises::files::actuate(self, promise, &promiser.text, &binding, apply);
-                    self.record_all(promise, &binding, outcomes);
+                    self.record_all(promise, &binding, outcome.recorded, outcome.result);
                 }
             }
             other => {
@@ -309,27 +309,43 @@ impl<'p> Agent<'p, '_> {
         self.record_logged(promise, binding, outcome, RecordLog::Default);
     }
 
-    /// The outcomes of a promise made of several sub-operations (files):
-    /// counted once, as the worst of them, with the classes of each, as
-    /// cf-agent sets both `repair_failed` and `promise_repaired` classes for
-    /// a promise that was partly repaired and partly failed. A kept
-    /// sub-operation adds no class of its own. None is kept.
+    /// A promise made of several sub-operations (files), as cf-agent
+    /// reports one: each sub-operation sets the classes of its own outcome
+    /// when it happens (so a promise can be kept, repaired and failed at
+    /// once), and its message is logged; then the promise's `result` is
+    /// counted, logged no further, and sets its classes too (a promise
+    /// that recorded nothing is kept).
     pub(crate) fn record_all(
         &mut self,
         promise: &Promise,
         binding: &Binding,
-        outcomes: Vec<Outcome>,
+        recorded: Vec<Outcome>,
+        result: Outcome,
     ) {
-        let Some(worst) = outcomes.iter().cloned().reduce(Outcome::worst) else {
-            return self.record(promise, binding, Outcome::Kept);
-        };
-        for outcome in outcomes
-            .iter()
-            .filter(|o| **o != worst && **o != Outcome::Kept)
-        {
+        if self.pre_evaluating {
+            return;
+        }
+        let location = self.location(promise);
+        // cf-agent visits a file twice and says the same twice; once is
+        // enough here.
+        let mut logged: Vec<&str> = Vec::new();
+        for outcome in &recorded {
+            match outcome {
+                Outcome::NotKept { message, .. } if !logged.contains(&message.as_str()) => {
+                    self.log.error(&format!("{location}: {message}"));
+                    logged.push(message);
+                }
+                Outcome::Warned { message } if !logged.contains(&message.as_str()) => {
+                    self.log.warning(&format!("{location}: {message}"));
+                    logged.push(message);
+                }
+                _ => {}
+            }
             self.outcome_classes(promise, binding, outcome);
         }
-        self.record(promise, binding, worst);
+        self.log
+            .verbose(&format!("{location}: files promise {result}"));
+        self.record_logged(promise, binding, result, RecordLog::Silent);
     }
 
     /// [`Agent::record`], with the level its message is logged at chosen by

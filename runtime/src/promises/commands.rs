@@ -793,7 +793,7 @@ fn fail(message: &[u8]) -> ! {
 
 /// cf-agent's `CommandArg0`: up to the first blank, or the text between
 /// double quotes when the line starts with one.
-fn command_arg0(line: &str) -> String {
+pub(crate) fn command_arg0(line: &str) -> String {
     match line.strip_prefix('"') {
         Some(rest) => rest.split('"').next().unwrap_or("").to_string(),
         None => line.split(' ').next().unwrap_or("").to_string(),
@@ -801,7 +801,7 @@ fn command_arg0(line: &str) -> String {
 }
 
 /// cf-agent's `IsExecutable`, with its messages.
-fn check_executable(path: &str) -> Result<(), String> {
+pub(crate) fn check_executable(path: &str) -> Result<(), String> {
     let Ok(meta) = std::fs::metadata(path) else {
         return Err(format!("Proposed executable file '{path}' doesn't exist"));
     };

@@ -49,6 +49,11 @@ impl StateStore {
         }
     }
 
+    /// `WORKDIR/state`, where tables and logs of past runs live.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub fn get(&mut self, table: &str, key: &str) -> Option<&Value> {
         self.table(table).entries.get(key)
     }

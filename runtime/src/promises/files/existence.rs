@@ -1,95 +1,408 @@
-//! Existence and whole content: `create`, the `delete` body, `content`.
+//! Existence and whole content: whether the promiser exists, `create`
+//! (files, directories, named pipes, missing parents), the `delete` body,
+//! `content`.
 
+use std::ffi::CString;
 use std::fs;
-use std::path::Path;
+use std::io::ErrorKind;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
 
-use super::{would, FileJob, Target};
+use super::attributes::{Delete, FilesAttributes};
+use super::{search, FileJob};
 use crate::fileops::atomic::{self, NewFile};
-use crate::outcome::Outcome;
 
-/// The `delete` body: the promiser is removed if it exists.
-pub(super) fn delete(job: &mut FileJob) {
-    if fs::symlink_metadata(&job.target.path).is_err() {
-        return;
-    }
-    let outcome = if job.apply {
-        remove(&job.target)
-    } else {
-        would(format!("delete '{}'", job.promiser))
-    };
-    job.push(outcome);
+/// Whether the promiser exists once creation was tried.
+pub(super) struct Existence {
+    /// It exists (through a symlink).
+    pub exists: bool,
+    /// Something, maybe a dangling symlink, was there from the start.
+    pub link: bool,
 }
 
-/// A missing promiser is created when `create` or `content` asks for it;
-/// otherwise the promise cannot be kept.
-pub(super) fn create(job: &mut FileJob) {
-    if fs::symlink_metadata(&job.target.path).is_ok() {
-        return;
-    }
+/// Creates a missing promiser when `create` or `touch` asks for it. `None`
+/// ends the promise here: creation failed, there is nothing to delete, or a
+/// depth_search has no directory to search.
+pub(super) fn ensure(job: &mut FileJob, a: &FilesAttributes) -> Option<Existence> {
     let promiser = job.promiser;
-    if !job.flag("create") && job.promise.constraint("content").is_none() {
-        job.push(Outcome::failed(format!(
-            "'{promiser}' does not exist and the promise does not create it"
-        )));
-        return;
-    }
-    let outcome = if !job.apply {
-        would(format!("create '{promiser}'"))
-    } else {
-        match job.target.create() {
-            Ok(()) => Outcome::Repaired,
-            Err(error) => Outcome::failed(format!("could not create '{promiser}': {error}")),
+    let link = fs::symlink_metadata(&job.target.written).is_ok();
+    if a.create || a.touch {
+        if link {
+            job.kept(format!("File '{promiser}' exists as promised"));
+        } else if !create(job, a) {
+            return None;
         }
+    }
+    if a.delete.is_some() && !link {
+        job.kept(format!("File '{promiser}' does not exist as promised"));
+        return None;
+    }
+    if a.file_select && link && !selected_or_searched(job, a) {
+        return None;
+    }
+    let exists = match fs::metadata(&job.target.path) {
+        Ok(meta) => {
+            if !meta.is_dir() && a.depth_search.is_some() {
+                job.agent.log.verbose(&format!(
+                    "depth_search of '{promiser}', which is not a directory: nothing to search"
+                ));
+                return None;
+            }
+            true
+        }
+        // A dangling symlink: creating through it fails, as in cf-agent.
+        Err(_) if a.create || a.touch => {
+            if !create(job, a) {
+                return None;
+            }
+            true
+        }
+        Err(_) => false,
     };
-    job.push(outcome);
+    Some(Existence { exists, link })
 }
 
-/// `content`: the whole file, replaced atomically when it differs.
-pub(super) fn content(job: &mut FileJob) {
-    let Some(content) = job.scalar("content") else {
+/// Whether the promiser is chosen by the file_select, or is a directory a
+/// depth_search will select in.
+fn selected_or_searched(job: &mut FileJob, a: &FilesAttributes) -> bool {
+    let Ok(meta) = fs::symlink_metadata(&job.target.path) else {
+        return true;
+    };
+    if a.depth_search.is_some() && meta.is_dir() {
+        return true;
+    }
+    match search::file_select(job) {
+        Ok(select) => select.is_none_or(|s| s.selects(&job.target.path, &meta)),
+        Err(reason) => {
+            job.push(reason);
+            false
+        }
+    }
+}
+
+/// Creates the promiser: a directory for `dir/.` (or with a depth_search),
+/// else a named pipe (`file_type => "fifo"`) or an empty file, with the
+/// mode of the perms body if it has one (0600 otherwise), and any missing
+/// parent directories (0700). False when it could not be created.
+pub(super) fn create(job: &mut FileJob, a: &FilesAttributes) -> bool {
+    let promiser = job.promiser;
+    let written = job.target.written.clone();
+    if !written.is_absolute() {
+        job.fail(format!(
+            "Cannot create a relative filename '{promiser}' - has no invariant meaning"
+        ));
+        return false;
+    }
+    if job.target.directory || a.depth_search.is_some() {
+        if !job.making_changes(format!("create directory '{promiser}'")) {
+            return false;
+        }
+        return match make_parents(job, a, &written) {
+            Some(true) => {
+                job.repaired(format!("Created directory '{promiser}'"));
+                true
+            }
+            Some(false) => true,
+            None => false,
+        };
+    }
+    let mode = a
+        .perms
+        .as_ref()
+        .filter(|p| p.mode_text.is_some() && p.mode_error.is_none())
+        .map_or(0o600, |p| p.mode.creation_mode());
+    match make_parents(job, a, &written) {
+        Some(true) => job.repaired(format!("Created directory for '{promiser}'")),
+        Some(false) => {}
+        None => return false,
+    }
+    if a.fifo {
+        return make_fifo(job, &written, mode);
+    }
+    if !job.making_changes(format!("create file '{promiser}', mode {mode:04o}")) {
+        return false;
+    }
+    let created = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&written)
+        // The process umask must not narrow the promised mode.
+        .and_then(|file| file.set_permissions(fs::Permissions::from_mode(mode)));
+    match created {
+        Ok(()) => {
+            job.agent.writes.changed(parent_dir(&written));
+            job.repaired(format!("Created file '{promiser}', mode {mode:04o}"));
+            true
+        }
+        Err(error) => {
+            let hint = if error.kind() == ErrorKind::AlreadyExists {
+                " Most likely a dangling symlink is in the way; its target is not created."
+            } else {
+                ""
+            };
+            job.fail(format!(
+                "Error creating file '{promiser}', mode {mode:04o}: {error}.{hint}"
+            ));
+            false
+        }
+    }
+}
+
+fn make_fifo(job: &mut FileJob, path: &Path, mode: u32) -> bool {
+    let promiser = job.promiser;
+    if !job.making_changes(format!("create named pipe '{promiser}', mode {mode:04o}")) {
+        return false;
+    }
+    let made = CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| std::io::Error::from(ErrorKind::InvalidInput))
+        .and_then(|name| {
+            // SAFETY: mkfifo reads a NUL-terminated path.
+            if unsafe { libc::mkfifo(name.as_ptr(), 0o600) } == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        })
+        .and_then(|()| fs::set_permissions(path, fs::Permissions::from_mode(mode)));
+    match made {
+        Ok(()) => {
+            job.repaired(format!("Created named pipe '{promiser}', mode {mode:04o}"));
+            true
+        }
+        Err(error) => {
+            // cf-agent records this failure without failing the promise's
+            // result, so the promise is also reported kept.
+            job.note(crate::outcome::Outcome::failed(format!(
+                "Error creating named pipe '{promiser}', mode {mode:04o}: {error}"
+            )));
+            false
+        }
+    }
+}
+
+/// Makes the missing directories above `child`, 0700, as cf-agent does:
+/// the parent must be a directory (or a link), unless `move_obstructions`
+/// moves what is in the way to `<parent>.cf-moved`. `Some(true)` when a
+/// directory was made, `None` when it failed.
+fn make_parents(job: &mut FileJob, a: &FilesAttributes, child: &Path) -> Option<bool> {
+    let child_text = child.to_string_lossy().into_owned();
+    let parent = parent_text(&child_text);
+    if parent.is_empty() {
+        return Some(false);
+    }
+    if let Ok(found) = fs::symlink_metadata(parent) {
+        let is_dir = fs::metadata(parent).is_ok_and(|m| m.is_dir());
+        if a.move_obstructions {
+            if !is_dir && !move_aside(job, parent, &child_text)? {
+                return Some(false);
+            }
+        } else if !found.file_type().is_symlink() && !found.is_dir() {
+            job.fail(format!(
+                "The object '{parent}' is not a directory. Cannot make a new directory without deleting it."
+            ));
+            return None;
+        }
+    }
+    let mut created = false;
+    for (at, _) in child_text.match_indices('/') {
+        let prefix = &child_text[..at];
+        if prefix.is_empty() {
+            continue;
+        }
+        match fs::metadata(prefix) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                job.fail(format!(
+                    "Cannot make {parent} - {prefix} is not a directory!"
+                ));
+                return None;
+            }
+            Err(_) => {
+                if !job.making_changes(format!("make directory '{prefix}' for '{child_text}'")) {
+                    continue;
+                }
+                match fs::DirBuilder::new().mode(0o700).create(prefix) {
+                    Ok(()) => created = true,
+                    Err(error) if error.kind() == ErrorKind::AlreadyExists => {}
+                    Err(error) => {
+                        job.fail(format!("Failed to make directory: {prefix} ({error})"));
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+    if created {
+        job.agent.writes.changed(Path::new(parent));
+    }
+    Some(created)
+}
+
+/// `move_obstructions`: what stands where a directory must be goes to
+/// `<path>.cf-moved` (replacing an older one). `Some(false)` when only a
+/// warning was allowed.
+fn move_aside(job: &mut FileJob, path: &str, child: &str) -> Option<bool> {
+    let moved = format!("{path}.cf-moved");
+    if !job.making_changes(format!(
+        "move obstructing file/link '{path}' to '{moved}' to make directories for '{child}'"
+    )) {
+        return Some(false);
+    }
+    if let Ok(old) = fs::symlink_metadata(&moved) {
+        let removed = if old.is_dir() {
+            fs::remove_dir_all(&moved)
+        } else {
+            fs::remove_file(&moved)
+        };
+        if let Err(error) = removed {
+            job.agent.log.warning(&format!(
+                "Couldn't remove '{moved}' while trying to remove a backup ({error})"
+            ));
+        }
+    }
+    if let Err(error) = fs::rename(path, &moved) {
+        job.fail(format!("Couldn't rename '{path}' to '{moved}' ({error})"));
+        return None;
+    }
+    job.repaired(format!(
+        "Moved obstructing file/link '{path}' to '{moved}' to make directories for '{child}'"
+    ));
+    Some(true)
+}
+
+/// Everything before the last `/`, without trailing slashes (`/` itself
+/// becomes empty: there is nothing to make).
+fn parent_text(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(at) => path[..at].trim_end_matches('/'),
+        None => "",
+    }
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+/// The `delete` body on one object found by the promise: files and links
+/// are unlinked; an empty directory is removed only with `rmdirs`, and
+/// never the base of a depth_search; a non-empty one is kept silently.
+pub(super) fn delete(
+    job: &mut FileJob,
+    body: &Delete,
+    depth_search: bool,
+    path: &Path,
+    meta: &fs::Metadata,
+) {
+    let shown = path.display().to_string();
+    let kind = if meta.is_dir() { "directory" } else { "file" };
+    if !job.making_changes(format!("delete {kind} '{shown}'")) {
         return;
-    };
-    let outcome = write_content(job, &content);
-    job.push(outcome);
-}
-
-fn remove(target: &Target) -> Outcome {
-    let Ok(meta) = fs::symlink_metadata(&target.path) else {
-        return Outcome::Kept;
-    };
-    let removed = if meta.is_dir() {
-        fs::remove_dir(&target.path)
-    } else {
-        fs::remove_file(&target.path)
-    };
-    match removed {
-        Ok(()) => Outcome::Repaired,
-        Err(error) => Outcome::failed(format!(
-            "could not delete '{}': {error}",
-            target.path.display()
-        )),
+    }
+    if !meta.is_dir() {
+        match fs::remove_file(path) {
+            Ok(()) => {
+                job.agent.writes.changed(parent_dir(path));
+                job.repaired(format!("Deleted file '{shown}'"));
+            }
+            Err(error) => job.fail(format!("Couldn't unlink '{shown}' tidying ({error})")),
+        }
+        return;
+    }
+    if !body.rmdirs {
+        job.kept(format!(
+            "Keeping directory '{shown}' since 'rmdirs' attribute was not specified"
+        ));
+        return;
+    }
+    if depth_search && path == job.target.path {
+        return;
+    }
+    match fs::remove_dir(path) {
+        Ok(()) => {
+            job.agent.writes.changed(parent_dir(path));
+            job.repaired(format!("Deleted directory '{shown}'"));
+        }
+        Err(error) if error.kind() == ErrorKind::DirectoryNotEmpty => job
+            .agent
+            .log
+            .verbose(&format!("Delete directory '{shown}' not empty, skipping")),
+        Err(error) => job.fail(format!("Delete directory '{shown}' failed ({error})")),
     }
 }
 
-fn write_content(job: &mut FileJob, content: &str) -> Outcome {
-    let path: &Path = &job.target.path;
-    if fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
-        return Outcome::Kept;
+/// `content`: the whole file, created unless `create => "false"`, and
+/// replaced atomically when it differs. Nothing is verified after it.
+pub(super) fn content(job: &mut FileJob, a: &FilesAttributes, content: &str, exists: bool) {
+    if a.edit {
+        job.fail(format!(
+            "A files promise with content cannot have edit operations (promise on '{}')",
+            job.promiser
+        ));
+        return;
     }
-    if !job.apply {
-        return would(format!("replace the content of '{}'", path.display()));
+    let exists = exists || (!a.create_false && create(job, a));
+    if !exists {
+        job.agent.log.verbose(&format!(
+            "Cannot render file '{}' with content: file does not exist",
+            job.promiser
+        ));
+        return;
+    }
+    write_content(job, content);
+}
+
+fn write_content(job: &mut FileJob, content: &str) {
+    let shown = job.target.path.display().to_string();
+    // Through a symlink, the file it points to is written.
+    let path: PathBuf =
+        fs::canonicalize(&job.target.path).unwrap_or_else(|_| job.target.path.clone());
+    if fs::read(&path).is_ok_and(|old| old == content.as_bytes()) {
+        return;
+    }
+    if !job.making_changes(format!("update file '{shown}' with content '{content}'")) {
+        return;
     }
     match atomic::replace(
-        path,
+        &path,
         content.as_bytes(),
         NewFile::default(),
         false,
         &mut job.agent.writes,
     ) {
-        Ok(()) => Outcome::Repaired,
-        Err(error) => Outcome::failed(format!(
-            "could not write the content of '{}': {error}",
-            path.display()
+        Ok(()) => job.repaired(format!("Updated file '{shown}' with content '{content}'")),
+        Err(error) => job.fail(format!(
+            "Failed to update file '{shown}' with content ({error})"
         )),
+    }
+}
+
+/// Whether an edit goes ahead: on an existing file, or on a missing one
+/// that a template (the default `template_method` is "cfengine") may
+/// create unless `create => "false"` is written out.
+pub(super) fn edit_may_proceed(a: &FilesAttributes, exists: bool) -> bool {
+    exists
+        || (matches!(
+            a.template_method.as_str(),
+            "mustache" | "inline_mustache" | "cfengine"
+        ) && !a.create_false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parents_are_cut_at_the_last_slash() {
+        assert_eq!(parent_text("/a/b/c.txt"), "/a/b");
+        assert_eq!(parent_text("/a/slash/"), "/a/slash");
+        assert_eq!(parent_text("/a/dir/."), "/a/dir");
+        assert_eq!(parent_text("/top"), "");
+        assert_eq!(parent_text("//double//x"), "//double");
+        assert_eq!(parent_text("relative"), "");
     }
 }

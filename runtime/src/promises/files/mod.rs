@@ -1,14 +1,33 @@
 //! `files` promises, one module per concern (SEMANTICS.md §4). `actuate`
-//! runs the concerns of one promise in cf-agent's order, each adding the
-//! outcome of its sub-operation to a [`FileJob`]; every content change goes
-//! through `fileops::atomic`. Attributes not built yet make the promise not
+//! runs the concerns of one promise in cf-agent's order:
+//!
+//! 1. existence: a missing object is created (`create`, `touch`);
+//! 2. the object as found (every object of a depth_search) is verified as
+//!    a leaf: transformer, or rename, delete and touch; then perms and
+//!    changes ([`leaf`]);
+//! 3. `content` (and, from their modules, copies, links and edits);
+//! 4. a regular file is verified as a leaf once more at the end, which is
+//!    why cf-agent finds a file it just repaired kept as well.
+//!
+//! Each sub-operation records its outcome in the [`FileJob`] when it
+//! happens (cf-agent sets the classes of each one), and the job keeps the
+//! promise's overall result. Attributes not built yet make the promise not
 //! kept with a reason that names them, so nothing is half-done silently.
 
+mod attributes;
+mod changes;
 mod existence;
+mod leaf;
 mod perms;
+mod rename;
+mod sanity;
+mod search;
+mod select;
+mod touch;
+mod transformer;
 
+use std::collections::HashSet;
 use std::fs;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use compiler::ir::Promise;
@@ -17,23 +36,41 @@ use crate::eval::body::BodyAttributes;
 use crate::eval::expand::Binding;
 use crate::eval::Agent;
 use crate::outcome::Outcome;
+use attributes::FilesAttributes;
 
 /// Attributes whose behaviour is not built yet.
-const NOT_YET: &[&str] = &[
+const NOT_YET: &[&str] = &["copy_from", "link_from", "acl", "repository"];
+
+/// Editing, not built yet; reached only when cf-agent would edit.
+const EDITS_NOT_YET: &[&str] = &[
     "edit_line",
     "edit_xml",
     "edit_template",
     "edit_template_string",
-    "copy_from",
-    "link_from",
-    "rename",
-    "depth_search",
-    "file_select",
-    "changes",
-    "transformer",
-    "acl",
-    "repository",
 ];
+
+fn promise_has(job: &FileJob, name: &str) -> bool {
+    job.promise.constraint(name).is_some()
+}
+
+/// What files promises remember within one run.
+#[derive(Debug, Default)]
+pub struct RunMemory {
+    /// Files rotated in this run: cf-agent rotates a file at most once.
+    rotated: HashSet<PathBuf>,
+    /// Transformer commands already run (by promise and command line):
+    /// like cf-agent's per-run lock, a command runs once.
+    transformed: HashSet<String>,
+}
+
+/// What one files promise iteration did.
+#[derive(Debug)]
+pub struct FilesOutcome {
+    /// The outcome of each sub-operation, in order; each sets its classes.
+    pub recorded: Vec<Outcome>,
+    /// The promise's result, counted once.
+    pub result: Outcome,
+}
 
 /// One files promise iteration being actuated: what each concern reads,
 /// and the outcomes of the sub-operations done so far.
@@ -47,6 +84,7 @@ pub(crate) struct FileJob<'a, 'p, 'w> {
     /// Warned outcome describing it, and nothing changes.
     pub apply: bool,
     pub outcomes: Vec<Outcome>,
+    pub result: Outcome,
 }
 
 impl FileJob<'_, '_, '_> {
@@ -57,6 +95,20 @@ impl FileJob<'_, '_, '_> {
             .agent
             .evaluate_rval(&constraint.ast.rval, self.binding)?;
         evaluated.value.as_scalar().map(str::to_string)
+    }
+
+    /// A scalar attribute expanded with `$(this.promiser)` standing for
+    /// `object`, as cf-agent expands attributes for each file it visits.
+    pub fn scalar_for(&mut self, name: &str, object: &Path) -> Option<String> {
+        let saved = self.set_this_promiser(Some(object.display().to_string()));
+        let value = self.scalar(name);
+        self.set_this_promiser(saved);
+        value
+    }
+
+    fn set_this_promiser(&mut self, promiser: Option<String>) -> Option<String> {
+        let frame = self.agent.frame_mut()?;
+        std::mem::replace(&mut frame.this.promiser, promiser)
     }
 
     /// A boolean attribute; absent is false.
@@ -70,32 +122,71 @@ impl FileJob<'_, '_, '_> {
         self.agent.constraint_body(constraint, self.binding)
     }
 
+    /// Records a sub-operation's outcome (its classes are set) and folds it
+    /// into the promise's result.
     pub fn push(&mut self, outcome: Outcome) {
+        self.note(outcome.clone());
+        self.update(outcome);
+    }
+
+    /// Records an outcome for its classes only, leaving the result alone
+    /// (cf-agent does so for some checks).
+    pub fn note(&mut self, outcome: Outcome) {
         self.outcomes.push(outcome);
     }
 
-    /// True once a sub-operation was not kept: later ones are not tried.
-    pub fn failed(&self) -> bool {
-        self.outcomes
-            .iter()
-            .any(|o| matches!(o, Outcome::NotKept { .. }))
+    /// Folds an outcome into the result without setting its classes.
+    pub fn update(&mut self, outcome: Outcome) {
+        let prior = std::mem::replace(&mut self.result, Outcome::Kept);
+        self.result = prior.worst(outcome);
+    }
+
+    /// Something was found as promised.
+    pub fn kept(&mut self, message: String) {
+        self.agent.log.verbose(&message);
+        self.push(Outcome::Kept);
+    }
+
+    /// Something was changed to be as promised.
+    pub fn repaired(&mut self, message: String) {
+        self.agent.log.info(&message);
+        self.push(Outcome::Repaired);
+    }
+
+    pub fn fail(&mut self, message: String) {
+        self.push(Outcome::failed(message));
+    }
+
+    /// True when changes may be made. Otherwise (warn-only, dry run,
+    /// audit) the change is recorded as a Warned outcome saying what would
+    /// be done, and the result becomes "warned" — whatever it was, as in
+    /// cf-agent.
+    pub fn making_changes(&mut self, change: String) -> bool {
+        if self.apply {
+            return true;
+        }
+        let warned = would(change);
+        self.note(warned.clone());
+        self.result = warned;
+        false
+    }
+
+    fn finish(self) -> FilesOutcome {
+        FilesOutcome {
+            recorded: self.outcomes,
+            result: self.result,
+        }
     }
 }
 
-/// Actuates one files promise iteration; returns the outcome of each
-/// sub-operation it did (none: kept).
+/// Actuates one files promise iteration.
 pub fn actuate(
     agent: &mut Agent,
     promise: &Promise,
     promiser: &str,
     binding: &Binding,
     apply: bool,
-) -> Vec<Outcome> {
-    if let Some(name) = NOT_YET.iter().find(|n| promise.constraint(n).is_some()) {
-        return vec![Outcome::failed(format!(
-            "files attribute '{name}' is not implemented yet (promise on '{promiser}')"
-        ))];
-    }
+) -> FilesOutcome {
     let mut job = FileJob {
         agent,
         promise,
@@ -104,19 +195,88 @@ pub fn actuate(
         target: Target::of(promiser),
         apply,
         outcomes: Vec::new(),
+        result: Outcome::Kept,
     };
-    if job.body("delete").is_some() {
-        existence::delete(&mut job);
-        return job.outcomes;
+    let attributes = FilesAttributes::read(&job);
+    if let Some(refusal) = sanity::refusal(&attributes, promiser) {
+        let location = job.agent.location(promise);
+        job.agent.log.error(&format!("{location}: {refusal}"));
+        return job.finish();
     }
-    let steps: &[fn(&mut FileJob)] = &[existence::create, existence::content, perms::apply];
-    for step in steps {
-        step(&mut job);
-        if job.failed() {
-            break;
+    if let Some(name) = NOT_YET.iter().find(|n| promise.constraint(n).is_some()) {
+        job.fail(format!(
+            "files attribute '{name}' is not implemented yet (promise on '{promiser}')"
+        ));
+        return job.finish();
+    }
+    verify(&mut job, &attributes);
+    if attributes.asks_nothing() {
+        job.agent.log.warning(&format!(
+            "No action was requested for file '{promiser}'. Maybe a typo in the policy?"
+        ));
+    }
+    job.finish()
+}
+
+/// The phases of one files promise, in cf-agent's order.
+fn verify(job: &mut FileJob, a: &FilesAttributes) {
+    let Some(existence) = existence::ensure(job, a) else {
+        return;
+    };
+    let path = job.target.path.clone();
+    if (existence.exists
+        && (a.rename.is_some()
+            || a.perms.is_some()
+            || a.changes.is_some()
+            || a.transformer
+            || a.acl))
+        || ((existence.exists || existence.link) && a.delete.is_some())
+    {
+        let mut visit = |job: &mut FileJob, found: &search::Leaf| {
+            leaf::verify(job, a, &found.path, &found.meta)
+        };
+        match (&a.changes, a.depth_search.is_some()) {
+            (Some(body), true) => {
+                search::each_file_and_directory(job, &mut visit, &mut |job, dir, names| {
+                    changes::directory_listing(job, body, dir, names)
+                })
+            }
+            _ => search::each_file(job, &mut visit),
         }
     }
-    job.outcomes
+    if let Some(content) = &a.content {
+        existence::content(job, a, content, existence.exists);
+        return;
+    }
+    if a.edit {
+        if !existence::edit_may_proceed(a, existence.exists) {
+            job.agent.log.verbose(&format!(
+                "Cannot render file '{}': file does not exist",
+                path.display()
+            ));
+            return;
+        }
+        if let Some(name) = EDITS_NOT_YET.iter().find(|n| promise_has(job, n)) {
+            job.fail(format!(
+                "files attribute '{name}' is not implemented yet (promise on '{}')",
+                job.promiser
+            ));
+        }
+    }
+    // Once more: the object may have been created, copied or edited.
+    let selected = |job: &FileJob, meta: &fs::Metadata| match search::file_select(job) {
+        Ok(select) => select.is_none_or(|s| s.selects(&job.target.path, meta)),
+        Err(_) => false,
+    };
+    match fs::metadata(&path) {
+        Ok(meta) if meta.is_file() && selected(job, &meta) => leaf::verify(job, a, &path, &meta),
+        Ok(_) => {}
+        Err(_) if a.changes.is_some() => job.fail(format!(
+            "Promised to monitor '{}' for changes, but file does not exist",
+            path.display()
+        )),
+        Err(_) => {}
+    }
 }
 
 /// A Warned outcome for a change that was not made.
@@ -130,42 +290,49 @@ pub(crate) fn is_true(value: &str) -> bool {
     matches!(value, "true" | "yes" | "on")
 }
 
-/// The file a promiser names; `/dir/.` and `/dir/` name a directory.
+/// The object a promiser names.
 pub(crate) struct Target {
+    /// The promiser as written: whether the object exists is asked of it.
+    pub written: PathBuf,
+    /// The object itself: the promiser without a final `/.`.
     pub path: PathBuf,
+    /// Named `dir/.`: a directory is meant.
     pub directory: bool,
 }
 
 impl Target {
     pub fn of(promiser: &str) -> Target {
-        let directory = promiser.ends_with("/.") || promiser.ends_with('/');
-        let trimmed = promiser.trim_end_matches('.').trim_end_matches('/');
-        let path = if trimmed.is_empty() { "/" } else { trimmed };
+        let directory = promiser == "." || promiser.ends_with("/.");
+        let path = match promiser.strip_suffix("/.") {
+            Some("") => "/",
+            Some(dir) => dir,
+            None => promiser,
+        };
         Target {
+            written: PathBuf::from(promiser),
             path: PathBuf::from(path),
             directory,
         }
     }
+}
 
-    /// A missing file is created empty (0600), a directory 0700, with any
-    /// missing parents 0700, as cf-agent creates them.
-    pub fn create(&self) -> std::io::Result<()> {
-        let parent_of_file = if self.directory {
-            self.path.as_path()
-        } else {
-            self.path.parent().unwrap_or(Path::new("/"))
-        };
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(parent_of_file)?;
-        if !self.directory {
-            fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&self.path)?;
-        }
-        Ok(())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_keep_the_promiser_and_drop_a_final_dot() {
+        let dir = Target::of("/srv/www/.");
+        assert!(dir.directory);
+        assert_eq!(dir.path, Path::new("/srv/www"));
+        assert_eq!(dir.written, Path::new("/srv/www/."));
+        let slash = Target::of("/srv/www/");
+        assert!(!slash.directory);
+        assert_eq!(slash.path, Path::new("/srv/www/"));
+        let root = Target::of("/.");
+        assert_eq!(root.path, Path::new("/"));
+        let file = Target::of("/etc/motd");
+        assert!(!file.directory);
+        assert_eq!(file.path, Path::new("/etc/motd"));
     }
 }

@@ -1,119 +1,165 @@
-//! The `perms` body: mode (octal and symbolic), owners, groups, rxdirs.
+//! The `perms` body on one object: mode (with rxdirs), owners and groups,
+//! and cf-agent's watch on root's set-uid/set-gid bits.
 
-use std::fs;
+use std::fs::{self, Metadata};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
-use super::{is_true, would, FileJob};
-use crate::eval::body::BodyAttributes;
-use crate::fileops::mode::ModeChange;
-use crate::outcome::Outcome;
+use super::attributes::{group_known, user_known, Id, Perms};
+use super::FileJob;
+use crate::outcome::{NotKeptReason, Outcome};
 
-/// The `perms` body, applied to the promiser.
-pub(super) fn apply(job: &mut FileJob) {
-    if let Some(perms) = job.body("perms") {
-        let outcome = apply_perms(&job.target.path, &perms, job.apply);
-        job.push(outcome);
+/// The mode: kept when it already is `wanted`, else changed.
+pub(super) fn mode(job: &mut FileJob, path: &Path, current: u32, wanted: u32) {
+    let shown = path.display();
+    if wanted == current {
+        job.kept(format!("File permissions on '{shown}' as promised"));
+        return;
+    }
+    if !job.making_changes(format!(
+        "change the mode of '{shown}' from {current:04o} to {wanted:04o}"
+    )) {
+        return;
+    }
+    match fs::set_permissions(path, fs::Permissions::from_mode(wanted)) {
+        Ok(()) => job.repaired(format!(
+            "Object '{shown}' had permissions {current:04o}, changed it to {wanted:04o}"
+        )),
+        Err(error) => job.fail(format!(
+            "Failed to change permissions of '{shown}' ({error})"
+        )),
     }
 }
 
-fn apply_perms(path: &Path, perms: &BodyAttributes, apply: bool) -> Outcome {
-    let Ok(meta) = fs::metadata(path) else {
-        return Outcome::failed(format!(
-            "cannot read '{}' to set its permissions",
-            path.display()
-        ));
-    };
-    let mut outcome = Outcome::Kept;
-    if let Some(mode) = perms.scalar("mode") {
-        let change = match ModeChange::parse(mode) {
-            Ok(change) => change,
-            Err(error) => return Outcome::failed(error.to_string()),
-        };
-        let rxdirs = perms.scalar("rxdirs").is_some_and(is_true);
-        let current = meta.mode() & 0o7777;
-        let wanted = change.apply(current, meta.is_dir(), rxdirs);
-        if wanted != current && !apply {
-            return would(format!(
-                "change the mode of '{}' from {current:04o} to {wanted:04o}",
+/// A root-owned file losing its set-uid (or set-gid) bit is a change
+/// cf-agent reports on its own, before the mode is set.
+pub(super) fn setid_bits(job: &mut FileJob, path: &Path, meta: &Metadata, wanted: u32) {
+    if meta.uid() != 0 {
+        return;
+    }
+    for (bit, name) in [(0o4000, "setuid"), (0o2000, "setgid")] {
+        if meta.mode() & bit != 0
+            && wanted & bit == 0
+            && job.making_changes(format!(
+                "remove the {name} (root) flag from '{}'",
+                path.display()
+            ))
+        {
+            job.repaired(format!(
+                "Removed {name} (root) flag from '{}'",
                 path.display()
             ));
         }
-        if wanted != current {
-            if let Err(error) = fs::set_permissions(path, fs::Permissions::from_mode(wanted)) {
-                return Outcome::failed(format!(
-                    "could not set the mode of '{}': {error}",
-                    path.display()
-                ));
-            }
-            outcome = Outcome::Repaired;
-        }
     }
-    let owner = wanted_id(&perms.list("owners"), meta.uid(), user_id);
-    let group = wanted_id(&perms.list("groups"), meta.gid(), group_id);
-    match (owner, group) {
-        (Err(name), _) | (_, Err(name)) => {
-            return Outcome::failed(format!("unknown user or group '{name}'"));
-        }
-        (Ok(None), Ok(None)) => {}
-        (Ok(uid), Ok(gid)) if !apply => {
-            return would(format!(
-                "change the owner/group of '{}' from {}:{} to {}:{}",
-                path.display(),
-                meta.uid(),
-                meta.gid(),
-                uid.unwrap_or(meta.uid()),
-                gid.unwrap_or(meta.gid())
-            ));
-        }
-        (Ok(uid), Ok(gid)) => {
-            if let Err(error) = std::os::unix::fs::chown(path, uid, gid) {
-                return Outcome::failed(format!(
-                    "could not change the owner of '{}': {error}",
-                    path.display()
-                ));
-            }
-            outcome = Outcome::Repaired;
-        }
-    }
-    outcome
 }
 
-/// The id to change to: `None` when the current one is listed (any listed
-/// name is acceptable; the first is used to repair).
+/// `owners` and `groups`: kept when the object belongs to any listed one,
+/// else changed to the first that exists; none existing fails.
+pub(super) fn owner_and_group(job: &mut FileJob, perms: &Perms, path: &Path, meta: &Metadata) {
+    let shown = path.display().to_string();
+    let new_uid = wanted_id(job, &perms.owners, meta.uid(), &shown, "Owner", "owners");
+    let new_gid = wanted_id(job, &perms.groups, meta.gid(), &shown, "Group", "groups");
+    if new_uid.is_none() && new_gid.is_none() {
+        return;
+    }
+    if !user_known(meta.uid()) {
+        job.note(Outcome::Warned {
+            message: format!(
+                "File '{shown}' is not owned by anybody in the passwd database (uid = {})",
+                meta.uid()
+            ),
+        });
+    }
+    if !group_known(meta.gid()) {
+        job.note(Outcome::Warned {
+            message: format!(
+                "File '{shown}' is not owned by any group in the group database (gid = {})",
+                meta.gid()
+            ),
+        });
+    }
+    let change = match (new_uid, new_gid) {
+        (Some(u), Some(g)) => format!(
+            "change the owner and group of '{shown}' from {}:{} to {u}:{g}",
+            meta.uid(),
+            meta.gid()
+        ),
+        (Some(u), None) => format!("change the owner of '{shown}' from {} to {u}", meta.uid()),
+        (None, Some(g)) => format!("change the group of '{shown}' from {} to {g}", meta.gid()),
+        (None, None) => return,
+    };
+    if !job.making_changes(change) {
+        return;
+    }
+    let link = meta.file_type().is_symlink();
+    let changed = if link {
+        std::os::unix::fs::lchown(path, new_uid, new_gid)
+    } else {
+        std::os::unix::fs::chown(path, new_uid, new_gid)
+    };
+    match changed {
+        Err(error) if link => {
+            // cf-agent records this without failing the promise's result.
+            job.note(Outcome::failed(format!(
+                "Cannot set ownership on link '{shown}' ({error})"
+            )));
+        }
+        Err(error) => job.push(Outcome::NotKept {
+            reason: NotKeptReason::Denied,
+            message: format!("Cannot set ownership on file '{shown}' ({error})"),
+        }),
+        Ok(()) => {
+            if let Some(u) = new_uid {
+                job.repaired(format!("Owner of '{shown}' was {}, set to {u}", meta.uid()));
+            }
+            if let Some(g) = new_gid {
+                job.repaired(format!("Group of '{shown}' was {}, set to {g}", meta.gid()));
+            }
+        }
+    }
+}
+
+/// The id to change to, `None` when it is as promised: the listed ids in
+/// order, `*` or the current id meaning as promised (the latter recorded
+/// kept); otherwise the first known id. None known fails.
 fn wanted_id(
-    names: &[String],
+    job: &mut FileJob,
+    ids: &[Id],
     current: u32,
-    lookup: fn(&str) -> Option<u32>,
-) -> Result<Option<u32>, String> {
-    if names.is_empty() {
-        return Ok(None);
+    shown: &str,
+    what: &str,
+    list: &str,
+) -> Option<u32> {
+    if ids.is_empty() {
+        return None;
     }
-    let mut first = None;
-    for name in names {
-        let id = match name.parse::<u32>() {
-            Ok(id) => id,
-            Err(_) => lookup(name).ok_or_else(|| name.clone())?,
-        };
-        if id == current {
-            return Ok(None);
+    for id in ids {
+        match id {
+            Id::Any => return None,
+            Id::Known(n) if *n == current => {
+                job.kept(format!("{what} of '{shown}' as promised ({current})"));
+                return None;
+            }
+            _ => {}
         }
-        first.get_or_insert(id);
     }
-    Ok(first)
-}
-
-fn user_id(name: &str) -> Option<u32> {
-    let name = std::ffi::CString::new(name).ok()?;
-    // SAFETY: getpwnam reads a NUL-terminated name; the record it returns is
-    // read at once, before any other passwd call.
-    let entry = unsafe { libc::getpwnam(name.as_ptr()) };
-    (!entry.is_null()).then(|| unsafe { (*entry).pw_uid })
-}
-
-fn group_id(name: &str) -> Option<u32> {
-    let name = std::ffi::CString::new(name).ok()?;
-    // SAFETY: as for getpwnam.
-    let entry = unsafe { libc::getgrnam(name.as_ptr()) };
-    (!entry.is_null()).then(|| unsafe { (*entry).gr_gid })
+    let first = ids.iter().find_map(|id| match id {
+        Id::Known(n) => Some(*n),
+        _ => None,
+    });
+    if first.is_some() {
+        return first;
+    }
+    let unknown: Vec<&str> = ids
+        .iter()
+        .filter_map(|id| match id {
+            Id::Unknown(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    job.fail(format!(
+        "None of the promised {list} for '{shown}' exist ({})",
+        unknown.join(", ")
+    ));
+    None
 }
