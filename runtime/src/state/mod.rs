@@ -93,11 +93,6 @@ impl StateStore {
         });
     }
 
-    /// The workdir's `state` directory.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Writes every changed table back, merged over what another run may
     /// have written since it was read; the first error is returned, the
     /// other tables are still written.
