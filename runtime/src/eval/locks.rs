@@ -26,7 +26,7 @@ use sha2::Digest;
 use super::expand::Binding;
 use super::Agent;
 use crate::facts::canonify;
-use crate::state::held::{self, HeldLock, Hold};
+use crate::state::held::Hold;
 
 /// The state-store table of completion times.
 const TABLE: &str = "locks";
@@ -56,8 +56,9 @@ impl Default for LockDefaults {
 #[derive(Debug)]
 pub(crate) struct TakenLock {
     key: String,
-    /// `None` when the held-lock file could not be written.
-    held: Option<HeldLock>,
+    /// Its name among the held locks; `None` when it could not be recorded
+    /// there.
+    held: Option<String>,
 }
 
 /// Seconds since the epoch.
@@ -139,15 +140,16 @@ impl Agent<'_, '_> {
             ));
             return false;
         }
-        let held = match held::take(self.state.dir(), &held_name(&key), expireafter, unix_now()) {
-            Ok(Hold::Taken(lock)) => {
-                if let Some(pid) = lock.expired_holder {
+        let name = held_name(&key);
+        let held = match self.held_locks.take(&name, expireafter, unix_now()) {
+            Ok(Hold::Taken { expired_holder }) => {
+                if let Some(pid) = expired_holder {
                     self.log.info(&format!(
                         "{}: lock of '{promiser}' expired after {expireafter} minutes; interrupted its holder (PID {pid})",
                         self.location(promise)
                     ));
                 }
-                Some(lock)
+                Some(name)
             }
             Ok(Hold::Busy { pid, minutes }) => {
                 self.log.verbose(&format!(
@@ -179,8 +181,11 @@ impl Agent<'_, '_> {
         let now = unix_now();
         for lock in self.taken_locks.split_off(depth) {
             self.state.set(TABLE, &lock.key, json!({ "last": now }));
-            if let Some(held) = lock.held {
-                held.release();
+            if let Some(name) = lock.held {
+                if let Err(error) = self.held_locks.release(&name) {
+                    self.log
+                        .warning(&format!("could not release a promise lock: {error}"));
+                }
             }
         }
     }

@@ -138,6 +138,8 @@ pub struct Agent<'p, 'w> {
     pub(crate) lock_defaults: locks::LockDefaults,
     /// Locks of the promise iterations being actuated, innermost last.
     pub(crate) taken_locks: Vec<locks::TakenLock>,
+    /// The same, as other runs see them (`state/held`).
+    pub(crate) held_locks: crate::state::held::HeldLocks,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -221,6 +223,7 @@ impl<'p, 'w> Agent<'p, 'w> {
         }
         let state = crate::state::StateStore::open(&state_workdir(&facts));
         let mut agent = Agent {
+            held_locks: crate::state::held::HeldLocks::new(state.dir()),
             state,
             no_lock: options.no_lock,
             started: locks::unix_now(),

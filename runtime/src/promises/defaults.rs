@@ -37,8 +37,8 @@ pub fn actuate(agent: &mut Agent, promise: &Promise, promiser: &Expanded, bindin
     let Some(frame) = agent.frame_mut() else {
         return;
     };
-    if frame.params.contains_key(&key) {
-        frame.params.insert(key, value);
+    if let Some(parameter) = frame.params.get_mut(&key) {
+        *parameter = value;
         return;
     }
     let scope = scope_key(&frame.namespace, &frame.name);
