@@ -8,9 +8,10 @@
 //!   minutes before this run started is skipped, silently (verbose log).
 //!   `ifelapsed => "0"` never skips. The completion time is kept in the
 //!   state store's `locks` table, under a key made of the namespace, bundle,
-//!   promise type, promiser and a digest of the expanded attributes.
+//!   promise type, promiser and a digest of the expanded attributes, for
+//!   four weeks.
 //! - `expireafter => N` (default `expireafter` of `body agent control`, else
-//!   120 minutes): while a promise runs its lock is held in `state/held`; a
+//!   120 minutes): while a promise runs its lock is held (`state::held`); a
 //!   second run skips it, unless it has been held N minutes or more — then
 //!   the holder is interrupted and the lock taken over.
 //! - `-K/--no-lock` ignores both and records nothing, as cf-agent does.
@@ -33,6 +34,8 @@ const TABLE: &str = "locks";
 /// cf-agent's defaults, in minutes.
 const DEFAULT_IFELAPSED: u32 = 1;
 const DEFAULT_EXPIREAFTER: u32 = 120;
+/// Completion times older than this are forgotten (cf-agent's lock horizon).
+const HORIZON_SECONDS: i64 = 4 * 7 * 24 * 60 * 60;
 /// Promise types cf-agent never locks.
 const UNLOCKED_TYPES: &[&str] = &["vars", "classes", "meta", "defaults"];
 
@@ -97,8 +100,17 @@ fn held_name(key: &str) -> String {
 
 impl Agent<'_, '_> {
     /// `ifelapsed`/`expireafter` of `body agent control`, read once after
-    /// pre-evaluation.
+    /// pre-evaluation; completion times past the horizon are dropped.
     pub(crate) fn read_agent_control_locks(&mut self) {
+        if !self.no_lock {
+            let oldest = self.started - HORIZON_SECONDS;
+            self.state.retain(TABLE, |_, entry| {
+                entry
+                    .get("last")
+                    .and_then(serde_json::Value::as_i64)
+                    .is_some_and(|last| last >= oldest)
+            });
+        }
         let ifelapsed = self.agent_control_scalar("ifelapsed");
         let expireafter = self.agent_control_scalar("expireafter");
         if let Some(minutes) = ifelapsed.and_then(|v| minutes(&v)) {

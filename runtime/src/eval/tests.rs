@@ -376,3 +376,21 @@ fn defaults_fill_undefined_and_matching_values_and_parameters() {
     );
     assert_eq!(reports(&text), vec!["R: P kept R"]);
 }
+
+#[test]
+fn completion_times_older_than_four_weeks_are_forgotten() {
+    let workdir = fresh_workdir();
+    let mut store = crate::state::StateStore::open(&workdir);
+    let old = super::locks::unix_now() - 5 * 7 * 24 * 3600;
+    store.set("locks", "ancient", serde_json::json!({ "last": old }));
+    store.save().unwrap();
+    run_policy_in(
+        &main_bundle(r#"reports: "x";"#),
+        &RunOptions::default(),
+        &workdir,
+    );
+    let mut store = crate::state::StateStore::open(&workdir);
+    assert!(store.get("locks", "ancient").is_none());
+    assert_eq!(store.entries("locks").count(), 1);
+    let _ = std::fs::remove_dir_all(&workdir);
+}
