@@ -67,46 +67,46 @@ impl Agent<'_, '_> {
 
     fn scan(&self, promise: &ast::Promise, binding: &Binding) -> Scan {
         let mut out = Scan::default();
-        self.iterables_in_text(&promise.promiser.value(), binding, &mut out);
+        self.scan_text(&promise.promiser.value(), binding, &mut out);
         if let Some(promisee) = &promise.promisee {
-            self.iterables_in_rval(promisee, binding, &mut out);
+            self.scan_rval(promisee, binding, &mut out);
         }
         for constraint in &promise.constraints {
-            self.iterables_in_rval(&constraint.rval, binding, &mut out);
+            self.scan_rval(&constraint.rval, binding, &mut out);
         }
         out
     }
 
-    fn iterables_in_rval(&self, rval: &Rval, binding: &Binding, out: &mut Scan) {
+    fn scan_rval(&self, rval: &Rval, binding: &Binding, out: &mut Scan) {
         match rval {
-            Rval::String(s) => self.iterables_in_text(&s.value(), binding, out),
-            Rval::Variable(var) => self.iterables_in_text(&var.text, binding, out),
+            Rval::String(s) => self.scan_text(&s.value(), binding, out),
+            Rval::Variable(var) => self.scan_text(&var.text, binding, out),
             Rval::List(list) => list
                 .items
                 .iter()
-                .for_each(|item| self.iterables_in_rval(item, binding, out)),
+                .for_each(|item| self.scan_rval(item, binding, out)),
             Rval::Call(call) if !SELF_ITERATING.contains(&call.function.text()) => call
                 .args
                 .iter()
-                .for_each(|arg| self.iterables_in_rval(arg, binding, out)),
+                .for_each(|arg| self.scan_rval(arg, binding, out)),
             Rval::Call(_) | Rval::Symbol(_) => {}
         }
     }
 
-    fn iterables_in_text(&self, text: &str, binding: &Binding, out: &mut Scan) {
+    fn scan_text(&self, text: &str, binding: &Binding, out: &mut Scan) {
         if !text.contains('$') {
             return;
         }
         let lexed = interpolation::lex(text);
-        self.iterables_in_parts(text, &lexed.parts, binding, out);
+        self.scan_parts(text, &lexed.parts, binding, out);
     }
 
-    fn iterables_in_parts(&self, source: &str, parts: &[Part], binding: &Binding, out: &mut Scan) {
+    fn scan_parts(&self, source: &str, parts: &[Part], binding: &Binding, out: &mut Scan) {
         for part in parts {
             let Part::Reference(reference) = part else {
                 continue;
             };
-            self.iterables_in_parts(source, &reference.inner, binding, out);
+            self.scan_parts(source, &reference.inner, binding, out);
             if reference.list {
                 continue;
             }
