@@ -7,7 +7,9 @@
 //! (classes), `lookup` (what `$(name)` means here), `expand` (strings),
 //! `rval` (values and function calls), `iterate` (implicit iteration),
 //! `body` (body attributes with arguments), `promise` (one promise, all its
-//! iterations), `bundle` (passes and the bundlesequence), `log`.
+//! iterations), `bundle` (passes and the bundlesequence), `action` (action
+//! bodies, dry run, audit), `locks` (`ifelapsed`/`expireafter` across
+//! runs), `persistence` (persistent classes), `log`.
 
 pub mod action;
 pub mod body;
