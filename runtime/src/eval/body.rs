@@ -40,7 +40,7 @@ impl BodyAttributes {
 /// Bodies inheriting deeper than this are cut off (a cycle, most likely).
 const MAX_INHERITANCE: usize = 16;
 
-impl Agent<'_, '_> {
+impl<'p> Agent<'p, '_> {
     /// The body a promise constraint names, evaluated for this iteration.
     pub(crate) fn constraint_body(
         &self,
@@ -54,6 +54,61 @@ impl Agent<'_, '_> {
         let mut out = BodyAttributes::default();
         self.collect_body(id, &args, &mut out, 0);
         Some(out)
+    }
+
+    /// The attributes of body `id` called with `args`.
+    pub(crate) fn body_attributes(&self, id: BodyId, args: &[Value]) -> BodyAttributes {
+        let mut out = BodyAttributes::default();
+        self.collect_body(id, args, &mut out, 0);
+        out
+    }
+
+    /// The written right-hand side of attribute `lval` of the body a
+    /// constraint names (`inherit_from` and body class guards applied),
+    /// with the body's parameters bound: for attributes that are not plain
+    /// values, such as `service_bundle => b("$(this.promiser)")`.
+    pub(crate) fn body_attribute_rval(
+        &self,
+        constraint: &Constraint,
+        binding: &Binding,
+        lval: &str,
+    ) -> Option<(&'p Rval, Binding)> {
+        let Some(Target::Body(id)) = constraint.target else {
+            return None;
+        };
+        let args = self.body_args(&constraint.ast.rval, binding)?;
+        self.find_body_attribute(id, &args, lval, 0)
+    }
+
+    fn find_body_attribute(
+        &self,
+        id: BodyId,
+        args: &[Value],
+        lval: &str,
+        depth: usize,
+    ) -> Option<(&'p Rval, Binding)> {
+        let body = self.policy.body(id);
+        let params: Binding = body
+            .ast
+            .params
+            .iter()
+            .zip(args)
+            .map(|(param, value)| (param.name.to_string(), value.clone()))
+            .collect();
+        let own = body.constraints.iter().rev().find(|(guard, constraint)| {
+            constraint.ast.lval.name == lval && self.body_guard(guard, &params)
+        });
+        if let Some((_, constraint)) = own {
+            return Some((&constraint.ast.rval, params));
+        }
+        let parent = body.inherit_from.filter(|_| depth < MAX_INHERITANCE)?;
+        let parent_args = body
+            .constraints
+            .iter()
+            .find(|(_, c)| c.ast.lval.name == "inherit_from")
+            .and_then(|(_, c)| self.body_args(&c.ast.rval, &params))
+            .unwrap_or_default();
+        self.find_body_attribute(parent, &parent_args, lval, depth + 1)
     }
 
     fn body_args(&self, rval: &Rval, binding: &Binding) -> Option<Vec<Value>> {

@@ -178,6 +178,7 @@ impl<'p> Agent<'p, '_> {
         inherit: bool,
     ) -> BundleResult {
         self.push_frame(id, params, inherit);
+        self.process_table = None;
         let policy = self.policy;
         let bundle = policy.bundle(id);
         for pass in 1..=LAST_PASS {

@@ -62,6 +62,7 @@ impl Agent<'_, '_> {
             "namespace" => frame.namespace.clone(),
             "promiser" => this.promiser.clone()?,
             "handle" => this.handle.clone()?,
+            "service_policy" => this.service_policy.clone()?,
             "promise_filename" => this.filename.clone(),
             "promise_dirname" => this.dirname.clone(),
             "promise_linenumber" => this.line.to_string(),

@@ -76,6 +76,8 @@ pub struct RunReport {
 pub struct ThisPromise {
     pub promiser: Option<String>,
     pub handle: Option<String>,
+    /// `this.service_policy`, while a services promise calls its bundle.
+    pub service_policy: Option<String>,
     pub filename: String,
     pub dirname: String,
     pub line: u32,
@@ -142,6 +144,11 @@ pub struct Agent<'p, 'w> {
     pub(crate) taken_locks: Vec<locks::TakenLock>,
     /// The same, as other runs see them (`state/held`).
     pub(crate) held_locks: crate::state::held::HeldLocks,
+    /// The process table, read by the first processes promise of a bundle
+    /// and dropped when the next bundle starts, as cf-agent does.
+    pub(crate) process_table: Option<std::rc::Rc<Vec<crate::promises::processes::ProcessEntry>>>,
+    /// Package cache locks taken in this run (one list query per run).
+    pub(crate) package_cache_locks: HashSet<String>,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -249,6 +256,8 @@ impl<'p, 'w> Agent<'p, 'w> {
             background: Vec::new(),
             writes: crate::fileops::atomic::Writes::default(),
             files_run: crate::promises::files::RunMemory::default(),
+            process_table: None,
+            package_cache_locks: HashSet::new(),
             bundlesequence: options.bundlesequence.clone(),
         };
         agent.load_persistent_classes(&options.negate);

@@ -165,6 +165,37 @@ impl<'p> Agent<'p, '_> {
                     self.record_all(promise, &binding, outcome.recorded, outcome.result);
                 }
             }
+            "processes" => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    promises::processes::actuate(self, promise, &promiser.text, &binding);
+                }
+            }
+            "packages" => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    let outcome =
+                        promises::packages::actuate(self, promise, &promiser.text, &binding);
+                    self.record(promise, &binding, outcome);
+                }
+            }
+            "users" => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    promises::users::actuate(self, promise, &promiser.text, &binding);
+                }
+            }
+            "storage" => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    promises::storage::actuate(self, promise, &promiser.text, &binding);
+                }
+            }
+            "services" => {
+                if self.first_actuation(promise, &promiser, &binding) {
+                    if let Some(outcome) =
+                        promises::services::actuate(self, promise, &promiser.text, &binding)
+                    {
+                        self.record(promise, &binding, outcome);
+                    }
+                }
+            }
             other => {
                 if self.first_actuation(promise, &promiser, &binding) {
                     let outcome =
@@ -357,6 +388,34 @@ impl<'p> Agent<'p, '_> {
         outcome: Outcome,
         level: RecordLog,
     ) {
+        self.record_counted(promise, binding, outcome, level, true);
+    }
+
+    /// A promise carried out in steps that each set their outcome classes
+    /// as they happen (cf-agent reports some promise types once per step,
+    /// so a processes promise can be both repaired and kept); `result` is
+    /// what is counted, and the steps logged their own messages.
+    pub(crate) fn record_steps(
+        &mut self,
+        promise: &Promise,
+        binding: &Binding,
+        steps: &[Outcome],
+        result: Outcome,
+    ) {
+        for step in steps {
+            self.outcome_classes(promise, binding, step);
+        }
+        self.record_counted(promise, binding, result, RecordLog::Silent, false);
+    }
+
+    fn record_counted(
+        &mut self,
+        promise: &Promise,
+        binding: &Binding,
+        outcome: Outcome,
+        level: RecordLog,
+        set_classes: bool,
+    ) {
         if self.pre_evaluating {
             return;
         }
@@ -377,7 +436,9 @@ impl<'p> Agent<'p, '_> {
             }
         }
         self.log_transaction(promise, binding, &outcome);
-        self.outcome_classes(promise, binding, &outcome);
+        if set_classes {
+            self.outcome_classes(promise, binding, &outcome);
+        }
         let succeeded = matches!(outcome, Outcome::Kept | Outcome::Repaired);
         if let Some(handle) = self.frame().and_then(|f| f.this.handle.clone()) {
             *self.handle_outcomes.entry(handle).or_insert(false) |= succeeded;

@@ -48,11 +48,13 @@ pub fn actuate(agent: &mut Agent, promise: &Promise, promiser: &str, binding: &B
             }
         }
     }
-    match result.outcome {
-        None | Some(Outcome::Kept) => Outcome::Kept,
-        Some(Outcome::Repaired) => Outcome::Repaired,
-        Some(other) => other,
-    }
+    bundle_outcome(result.outcome)
+}
+
+/// The outcome of a promise that called a bundle: the bundle's worst, kept
+/// when nothing in it had an outcome.
+pub(crate) fn bundle_outcome(worst: Option<Outcome>) -> Outcome {
+    worst.unwrap_or(Outcome::Kept)
 }
 
 /// The bundle name and arguments `usebundle` gives.
