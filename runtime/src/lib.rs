@@ -8,9 +8,11 @@ pub mod functions;
 pub mod outcome;
 pub mod process;
 pub mod promises;
+pub mod sink;
 pub mod state;
 pub mod value;
 
-pub use eval::{run, RunOptions, RunReport, Verbosity};
-pub use outcome::{Outcome, Summary};
+pub use eval::{run, run_with, RunOptions, RunReport, Verbosity};
+pub use outcome::{NotKeptReason, Outcome, Summary};
+pub use sink::{PromiseOrigin, ReportLines, RunSink};
 pub use value::Value;

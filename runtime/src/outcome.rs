@@ -28,11 +28,49 @@ pub enum NotKeptReason {
     Interrupted,
 }
 
+impl NotKeptReason {
+    /// `failed`, `denied`, `timeout` or `interrupted`.
+    pub fn name(self) -> &'static str {
+        match self {
+            NotKeptReason::Failed => "failed",
+            NotKeptReason::Denied => "denied",
+            NotKeptReason::Timeout => "timeout",
+            NotKeptReason::Interrupted => "interrupted",
+        }
+    }
+}
+
 impl Outcome {
     pub fn failed(message: impl Into<String>) -> Self {
         Outcome::NotKept {
             reason: NotKeptReason::Failed,
             message: message.into(),
+        }
+    }
+
+    /// `kept`, `repaired`, `not_kept` or `warned`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::Kept => "kept",
+            Outcome::Repaired => "repaired",
+            Outcome::NotKept { .. } => "not_kept",
+            Outcome::Warned { .. } => "warned",
+        }
+    }
+
+    /// Why a promise was not kept; `None` for the other outcomes.
+    pub fn reason(&self) -> Option<NotKeptReason> {
+        match self {
+            Outcome::NotKept { reason, .. } => Some(*reason),
+            _ => None,
+        }
+    }
+
+    /// The message of a not kept or warned outcome.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Outcome::NotKept { message, .. } | Outcome::Warned { message } => Some(message),
+            _ => None,
         }
     }
 
@@ -115,6 +153,23 @@ mod tests {
         assert_eq!(Outcome::Kept.worst(Outcome::Repaired), Outcome::Repaired);
         assert_eq!(Outcome::Repaired.worst(failed.clone()), failed);
         assert_eq!(failed.clone().worst(Outcome::Kept), failed);
+    }
+
+    #[test]
+    fn names_for_machine_readable_output() {
+        let timeout = Outcome::NotKept {
+            reason: NotKeptReason::Timeout,
+            message: "slow".into(),
+        };
+        assert_eq!(timeout.name(), "not_kept");
+        assert_eq!(timeout.reason().map(NotKeptReason::name), Some("timeout"));
+        assert_eq!(timeout.message(), Some("slow"));
+        assert_eq!(Outcome::Repaired.name(), "repaired");
+        assert_eq!(Outcome::Repaired.message(), None);
+        let warned = Outcome::Warned {
+            message: "would".into(),
+        };
+        assert_eq!((warned.name(), warned.reason()), ("warned", None));
     }
 
     #[test]

@@ -1,18 +1,21 @@
 //! `promise-rs run [-f] FILE`: evaluates a policy and converges the host,
 //! with cf-agent's flags. `R:` report lines go to stdout, logs and the
-//! closing summary to stderr.
+//! closing summary to stderr; with `--format json` stdout is JSON lines
+//! instead (see `json`).
 //!
 //! Exit status: 0 when the run completed, whatever the promise outcomes
 //! (as cf-agent); 1 when the policy does not load or a fatal error stopped
 //! the run (missing bundle); 2 for a wrong command line or unreadable file;
 //! 3 with `--audit` when some promise would change the host (drift).
 
+mod json;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use compiler::ir::Policy;
 use compiler::resolve::Index;
 use runtime::facts::{FactsConfig, HostFacts};
@@ -37,7 +40,8 @@ pub struct RunArgs {
         conflicts_with = "file"
     )]
     pub file_flag: Option<PathBuf>,
-    /// Ignore promise locks (accepted; there are no locks yet).
+    /// Ignore promise locks: run every promise whatever `ifelapsed` says,
+    /// and record nothing for the next run.
     #[arg(short = 'K', long = "no-lock")]
     pub no_lock: bool,
     /// Define classes (comma-separated, repeatable).
@@ -68,6 +72,17 @@ pub struct RunArgs {
     /// /var/lib/promise-rs for root and ~/.promise-rs otherwise).
     #[arg(long)]
     pub workdir: Option<PathBuf>,
+    /// `human`: `R:` lines on stdout, the summary on stderr. `json`: stdout
+    /// is one JSON object per line: each report, each promise outcome,
+    /// then the summary.
+    #[arg(long, value_enum, default_value_t = RunFormat::Human)]
+    pub format: RunFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RunFormat {
+    Human,
+    Json,
 }
 
 pub fn run(args: RunArgs) -> ExitCode {
@@ -101,6 +116,7 @@ pub fn run(args: RunArgs) -> ExitCode {
     let run_options = RunOptions {
         define: args.define,
         negate: args.negate,
+        no_lock: args.no_lock,
         bundlesequence: (!args.bundlesequence.is_empty()).then_some(args.bundlesequence),
         dry_run: args.dry_run,
         audit: args.audit,
@@ -113,18 +129,37 @@ pub fn run(args: RunArgs) -> ExitCode {
         },
     };
     runtime::process::set_agent_umask();
-    let mut stdout = std::io::stdout().lock();
+    let stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr();
-    let report = runtime::run(
-        &policy,
-        &loaded.sources,
-        facts,
-        &run_options,
-        &mut stdout,
-        &mut stderr,
-    );
-    let _ = stdout.flush();
-    eprintln!("promise-rs run: {}", report.summary);
+    let report = match args.format {
+        RunFormat::Human => {
+            let mut stdout = stdout;
+            let report = runtime::run(
+                &policy,
+                &loaded.sources,
+                facts,
+                &run_options,
+                &mut stdout,
+                &mut stderr,
+            );
+            let _ = stdout.flush();
+            eprintln!("promise-rs run: {}", report.summary);
+            report
+        }
+        RunFormat::Json => {
+            let mut sink = json::JsonLines::new(stdout);
+            let report = runtime::run_with(
+                &policy,
+                &loaded.sources,
+                facts,
+                &run_options,
+                &mut sink,
+                &mut stderr,
+            );
+            let _ = sink.summary(&report.summary, report.fatal.as_deref());
+            report
+        }
+    };
     match report.fatal {
         Some(_) => ExitCode::from(EXIT_ERRORS),
         None if args.audit && report.summary.warned > 0 => ExitCode::from(EXIT_DRIFT),

@@ -25,6 +25,9 @@ pub struct ActionSettings {
     pub log_repaired: Option<String>,
     pub log_failed: Option<String>,
     pub log_string: Option<String>,
+    /// `ifelapsed`/`expireafter` in minutes, when given.
+    pub ifelapsed: Option<u32>,
+    pub expireafter: Option<u32>,
 }
 
 /// `true`/`yes`/`on`, as cf-agent reads a boolean attribute.
@@ -46,24 +49,26 @@ impl Agent<'_, '_> {
     /// `body agent control { dryrun => "true"; }` turns on the dry run as
     /// `-n` does (cf-agent reads it after pre-evaluation).
     pub(crate) fn read_agent_control_dry_run(&mut self) {
+        if is_true(self.agent_control_scalar("dryrun").as_deref()) {
+            self.dry_run = true;
+        }
+    }
+
+    /// An attribute of `body agent control`, evaluated.
+    pub(crate) fn agent_control_scalar(&mut self, name: &str) -> Option<String> {
         let policy = self.policy;
-        let Some((_, constraint)) = policy
+        let (_, constraint) = policy
             .bodies
             .iter()
             .filter(|b| b.body_type() == "agent" && b.name() == "control")
             .flat_map(|b| b.constraints.iter())
-            .find(|(_, c)| c.ast.lval.name == "dryrun")
-        else {
-            return;
-        };
+            .find(|(_, c)| c.ast.lval.name == name)?;
         self.frames.push(super::bundle::control_frame());
         let value = self
             .evaluate_rval(&constraint.ast.rval, &Binding::new())
             .and_then(|e| e.value.as_scalar().map(str::to_string));
         self.frames.pop();
-        if is_true(value.as_deref()) {
-            self.dry_run = true;
-        }
+        value
     }
 
     /// The `action` body of `promise` for this iteration.
@@ -82,6 +87,8 @@ impl Agent<'_, '_> {
             log_repaired: text("log_repaired"),
             log_failed: text("log_failed"),
             log_string: text("log_string"),
+            ifelapsed: body.scalar("ifelapsed").and_then(super::locks::minutes),
+            expireafter: body.scalar("expireafter").and_then(super::locks::minutes),
         }
     }
 

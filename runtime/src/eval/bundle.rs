@@ -169,7 +169,8 @@ impl<'p> Agent<'p, '_> {
     }
 
     /// Three passes over the bundle's sections in normal order; after the
-    /// classes section of each pass the bundle's vars are evaluated again.
+    /// classes section of each pass the bundle's vars, then its defaults,
+    /// are evaluated again.
     fn run_bundle(
         &mut self,
         id: BundleId,
@@ -190,6 +191,7 @@ impl<'p> Agent<'p, '_> {
                 }
                 if section.promise_type == "classes" && !section.promises.is_empty() {
                     self.resolve(id, pass);
+                    self.evaluate_section(id, "defaults", pass);
                 }
             }
         }

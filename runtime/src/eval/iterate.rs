@@ -24,56 +24,107 @@ pub struct Iterable {
 /// the promise iterate.
 const SELF_ITERATING: &[&str] = &["maplist", "mapdata", "maparray"];
 
+/// What a scan of a promise for iterables found.
+#[derive(Debug, Default)]
+struct Scan {
+    iterables: Vec<Iterable>,
+    /// Some reference's name could not be made yet (it holds a variable
+    /// that may be one of the iterables).
+    pending: bool,
+}
+
 impl Agent<'_, '_> {
-    pub(crate) fn iterables(&self, promise: &ast::Promise) -> Vec<Iterable> {
+    /// The bindings a promise is evaluated with, one per iteration, in
+    /// order: none when it iterates over an empty list.
+    pub(crate) fn iterations(&self, promise: &ast::Promise) -> Vec<Binding> {
+        let scan = self.scan(promise, &Binding::new());
+        if !scan.pending {
+            return combinations(&scan.iterables);
+        }
         let mut out = Vec::new();
-        self.iterables_in_text(&promise.promiser.value(), &mut out);
+        self.bind_in_order(promise, Binding::new(), &mut out);
+        out
+    }
+
+    /// Binds the first iterable not bound yet, element by element, and
+    /// looks again with each binding (it may reveal nested references).
+    fn bind_in_order(&self, promise: &ast::Promise, binding: Binding, out: &mut Vec<Binding>) {
+        let scan = self.scan(promise, &binding);
+        let Some(next) = scan
+            .iterables
+            .into_iter()
+            .find(|iterable| !binding.contains_key(&iterable.name))
+        else {
+            out.push(binding);
+            return;
+        };
+        for element in next.elements {
+            let mut deeper = binding.clone();
+            deeper.insert(next.name.clone(), Value::scalar(element));
+            self.bind_in_order(promise, deeper, out);
+        }
+    }
+
+    fn scan(&self, promise: &ast::Promise, binding: &Binding) -> Scan {
+        let mut out = Scan::default();
+        self.scan_text(&promise.promiser.value(), binding, &mut out);
         if let Some(promisee) = &promise.promisee {
-            self.iterables_in_rval(promisee, &mut out);
+            self.scan_rval(promisee, binding, &mut out);
         }
         for constraint in &promise.constraints {
-            self.iterables_in_rval(&constraint.rval, &mut out);
+            self.scan_rval(&constraint.rval, binding, &mut out);
         }
         out
     }
 
-    fn iterables_in_rval(&self, rval: &Rval, out: &mut Vec<Iterable>) {
+    fn scan_rval(&self, rval: &Rval, binding: &Binding, out: &mut Scan) {
         match rval {
-            Rval::String(s) => self.iterables_in_text(&s.value(), out),
-            Rval::Variable(var) => self.iterables_in_text(&var.text, out),
+            Rval::String(s) => self.scan_text(&s.value(), binding, out),
+            Rval::Variable(var) => self.scan_text(&var.text, binding, out),
             Rval::List(list) => list
                 .items
                 .iter()
-                .for_each(|item| self.iterables_in_rval(item, out)),
+                .for_each(|item| self.scan_rval(item, binding, out)),
             Rval::Call(call) if !SELF_ITERATING.contains(&call.function.text()) => call
                 .args
                 .iter()
-                .for_each(|arg| self.iterables_in_rval(arg, out)),
+                .for_each(|arg| self.scan_rval(arg, binding, out)),
             Rval::Call(_) | Rval::Symbol(_) => {}
         }
     }
 
+    /// The lists a text (a template line) iterates over, appended to `out`.
     pub(crate) fn iterables_in_text(&self, text: &str, out: &mut Vec<Iterable>) {
+        let mut scan = Scan {
+            iterables: std::mem::take(out),
+            pending: false,
+        };
+        self.scan_text(text, &Binding::new(), &mut scan);
+        *out = scan.iterables;
+    }
+
+    fn scan_text(&self, text: &str, binding: &Binding, out: &mut Scan) {
         if !text.contains('$') {
             return;
         }
         let lexed = interpolation::lex(text);
-        self.iterables_in_parts(text, &lexed.parts, out);
+        self.scan_parts(text, &lexed.parts, binding, out);
     }
 
-    fn iterables_in_parts(&self, source: &str, parts: &[Part], out: &mut Vec<Iterable>) {
+    fn scan_parts(&self, source: &str, parts: &[Part], binding: &Binding, out: &mut Scan) {
         for part in parts {
             let Part::Reference(reference) = part else {
                 continue;
             };
-            self.iterables_in_parts(source, &reference.inner, out);
+            self.scan_parts(source, &reference.inner, binding, out);
             if reference.list {
                 continue;
             }
-            let Some(name) = self.reference_name(source, reference, &Binding::new()) else {
+            let Some(name) = self.reference_name(source, reference, binding) else {
+                out.pending |= !reference.inner.is_empty();
                 continue;
             };
-            if out.iter().any(|i| i.name == name) {
+            if out.iterables.iter().any(|i| i.name == name) {
                 continue;
             }
             let elements = match self.lookup(&name) {
@@ -86,7 +137,7 @@ impl Agent<'_, '_> {
                 }
                 _ => continue,
             };
-            out.push(Iterable { name, elements });
+            out.iterables.push(Iterable { name, elements });
         }
     }
 }

@@ -7,7 +7,9 @@
 //! (classes), `lookup` (what `$(name)` means here), `expand` (strings),
 //! `rval` (values and function calls), `iterate` (implicit iteration),
 //! `body` (body attributes with arguments), `promise` (one promise, all its
-//! iterations), `bundle` (passes and the bundlesequence), `log`.
+//! iterations), `bundle` (passes and the bundlesequence), `action` (action
+//! bodies, dry run, audit), `locks` (`ifelapsed`/`expireafter` across
+//! runs), `persistence` (persistent classes), `log`.
 
 pub mod action;
 pub mod body;
@@ -15,8 +17,10 @@ pub mod bundle;
 pub mod context;
 pub mod expand;
 pub mod iterate;
+pub mod locks;
 pub mod log;
 pub mod lookup;
+pub mod persistence;
 pub mod promise;
 pub mod rval;
 #[cfg(test)]
@@ -31,6 +35,7 @@ use grammar::SourceMap;
 
 use crate::facts::{canonify, HostFacts};
 use crate::outcome::{Outcome, Summary};
+use crate::sink::{ReportLines, RunSink};
 use crate::value::Value;
 use context::{ClassContext, ClassScope};
 pub use expand::{Binding, Expanded};
@@ -42,9 +47,11 @@ use variables::Variables;
 pub struct RunOptions {
     /// `-D`: classes to define (comma-separated lists allowed).
     pub define: Vec<String>,
-    /// `-N`: in cf-agent 3.21 this only stops persistent classes from being
-    /// loaded; there are none yet, so it is accepted and has no effect.
+    /// `-N`: as in cf-agent 3.21, only stops the persistent classes named
+    /// (comma-separated lists allowed) from being loaded.
     pub negate: Vec<String>,
+    /// `-K/--no-lock`: ignore promise locks (`ifelapsed`, `expireafter`).
+    pub no_lock: bool,
     /// `-b`: replaces the bundlesequence of `body common control`.
     pub bundlesequence: Option<Vec<String>>,
     pub verbosity: Verbosity,
@@ -110,7 +117,8 @@ pub struct Agent<'p, 'w> {
     pub(crate) summary: Summary,
     /// Handles of actuated promises: true once kept or repaired.
     pub(crate) handle_outcomes: HashMap<String, bool>,
-    pub(crate) reports: &'w mut dyn Write,
+    /// Where reports and outcomes go.
+    pub(crate) reports: &'w mut dyn RunSink,
     pub(crate) log: Log<'w>,
     /// Pre-evaluation: no outcomes, no classes bodies.
     pub(crate) pre_evaluating: bool,
@@ -126,6 +134,16 @@ pub struct Agent<'p, 'w> {
     pub(crate) files_run: crate::promises::files::RunMemory,
     /// Locks, persistent classes and change hashes under `WORKDIR/state`.
     pub(crate) state: crate::state::StateStore,
+    /// `-K`: promise locks are neither checked nor recorded.
+    pub(crate) no_lock: bool,
+    /// When the run started, in seconds since the epoch (cf-agent's
+    /// CFSTARTTIME, which `ifelapsed` is measured against).
+    pub(crate) started: i64,
+    pub(crate) lock_defaults: locks::LockDefaults,
+    /// Locks of the promise iterations being actuated, innermost last.
+    pub(crate) taken_locks: Vec<locks::TakenLock>,
+    /// The same, as other runs see them (`state/held`).
+    pub(crate) held_locks: crate::state::held::HeldLocks,
     /// The process table, read by the first processes promise of a bundle
     /// and dropped when the next bundle starts, as cf-agent does.
     pub(crate) process_table: Option<std::rc::Rc<Vec<crate::promises::processes::ProcessEntry>>>,
@@ -136,13 +154,27 @@ pub struct Agent<'p, 'w> {
     bundlesequence: Option<Vec<String>>,
 }
 
-/// Runs `policy`: `reports` promises print on `reports`, logs go to `log`.
+/// Runs `policy`: `reports` promises print `R: ` lines on `reports`, logs
+/// go to `log`.
 pub fn run(
     policy: &Policy,
     sources: &SourceMap,
     facts: HostFacts,
     options: &RunOptions,
     reports: &mut dyn Write,
+    log: &mut dyn Write,
+) -> RunReport {
+    let mut lines = ReportLines(reports);
+    run_with(policy, sources, facts, options, &mut lines, log)
+}
+
+/// Runs `policy`: reports and outcomes go to `sink`, logs to `log`.
+pub fn run_with(
+    policy: &Policy,
+    sources: &SourceMap,
+    facts: HostFacts,
+    options: &RunOptions,
+    reports: &mut dyn RunSink,
     log: &mut dyn Write,
 ) -> RunReport {
     let mut agent = Agent::new(policy, sources, facts, options, reports, log);
@@ -181,7 +213,7 @@ impl<'p, 'w> Agent<'p, 'w> {
         sources: &'p SourceMap,
         facts: HostFacts,
         options: &RunOptions,
-        reports: &'w mut dyn Write,
+        reports: &'w mut dyn RunSink,
         log: &'w mut dyn Write,
     ) -> Self {
         let mut hard = facts.classes.clone();
@@ -201,8 +233,13 @@ impl<'p, 'w> Agent<'p, 'w> {
             }
         }
         let state = crate::state::StateStore::open(&state_workdir(&facts));
-        Agent {
+        let mut agent = Agent {
+            held_locks: crate::state::held::HeldLocks::new(state.dir()),
             state,
+            no_lock: options.no_lock,
+            started: locks::unix_now(),
+            lock_defaults: locks::LockDefaults::default(),
+            taken_locks: Vec::new(),
             policy,
             sources,
             facts,
@@ -225,12 +262,15 @@ impl<'p, 'w> Agent<'p, 'w> {
             package_cache_locks: HashSet::new(),
             edits: crate::promises::files::edit::EditRun::default(),
             bundlesequence: options.bundlesequence.clone(),
-        }
+        };
+        agent.load_persistent_classes(&options.negate);
+        agent
     }
 
     fn run(&mut self) {
         self.pre_evaluate();
         self.read_agent_control_dry_run();
+        self.read_agent_control_locks();
         let sequence = match self.sequence() {
             Ok(sequence) => sequence,
             Err(message) => {

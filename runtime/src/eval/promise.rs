@@ -11,11 +11,12 @@ use grammar::interpolation;
 
 use super::context::ClassScope;
 use super::expand::{Binding, Expanded};
-use super::iterate::combinations;
+use super::persistence::TimerPolicy;
 use super::Agent;
 use crate::facts::canonify;
 use crate::outcome::Outcome;
 use crate::promises;
+use crate::sink::PromiseOrigin;
 use crate::value::Value;
 
 /// Passes are numbered 1 to 3; 0 is pre-evaluation.
@@ -33,8 +34,7 @@ impl<'p> Agent<'p, '_> {
             }
         }
         self.set_location(promise);
-        let iterables = self.iterables(promise.ast);
-        for binding in combinations(&iterables) {
+        for binding in self.iterations(promise.ast) {
             self.evaluate_iteration(promise, binding, pass);
             if self.fatal.is_some() {
                 return;
@@ -55,6 +55,23 @@ impl<'p> Agent<'p, '_> {
             frame.this.line = span.line;
             frame.this.promiser = None;
             frame.this.handle = None;
+        }
+    }
+
+    /// The promise iteration being actuated, for a [`crate::sink::RunSink`].
+    pub(crate) fn origin(&self, promise: &Promise) -> PromiseOrigin {
+        let span = promise.ast.span;
+        let this = self.frame().map(|f| &f.this);
+        PromiseOrigin {
+            promise_type: promise.promise_type.to_string(),
+            promiser: this.and_then(|t| t.promiser.clone()).unwrap_or_default(),
+            bundle: self
+                .frame()
+                .map(|f| format!("{}:{}", f.namespace, f.name))
+                .unwrap_or_default(),
+            handle: this.and_then(|t| t.handle.clone()).unwrap_or_default(),
+            file: self.sources.get(span.file).path.clone(),
+            line: span.line,
         }
     }
 
@@ -83,10 +100,14 @@ impl<'p> Agent<'p, '_> {
         if !self.applies(promise, &binding, pass) {
             return;
         }
+        // Locks taken by the actuation below (first_actuation) are
+        // released once it is done, recording when it completed.
+        let locks_before = self.taken_locks.len();
         match promise.promise_type {
             "vars" => promises::vars::actuate(self, promise, &promiser, &binding, ""),
             "meta" => promises::vars::actuate(self, promise, &promiser, &binding, "_meta"),
             "classes" => promises::classes::actuate(self, promise, &promiser, &binding),
+            "defaults" => promises::defaults::actuate(self, promise, &promiser, &binding),
             _ if pass == PRE_EVALUATION => {}
             "reports" => {
                 // Held back while the text still holds references (also
@@ -191,6 +212,7 @@ impl<'p> Agent<'p, '_> {
                 }
             }
         }
+        self.release_locks(locks_before);
     }
 
     /// The bundle a methods promise calls: `usebundle`, else the promiser.
@@ -266,8 +288,10 @@ impl<'p> Agent<'p, '_> {
             .all(|handle| self.handle_outcomes.get(&canonify(handle)) == Some(&true))
     }
 
-    /// Same-run de-duplication (§2.8): false when an identical iteration
-    /// (promiser, bundle, expanded constraints) was already actuated.
+    /// Same-run de-duplication (§2.8), then the promise lock (§3.3, see
+    /// `locks`): false when an identical iteration (promiser, bundle,
+    /// expanded constraints) was already actuated in this run, or when an
+    /// earlier run actuated it less than `ifelapsed` minutes ago.
     fn first_actuation(
         &mut self,
         promise: &Promise,
@@ -298,7 +322,11 @@ impl<'p> Agent<'p, '_> {
             digest.push('=');
             self.digest_rval(&constraint.ast.rval, binding, &mut digest);
         }
-        self.actuated.insert(digest)
+        if !self.actuated.insert(digest.clone()) {
+            return false;
+        }
+        // Edit promises run inside their files promise's lock.
+        salt.is_empty() || self.take_lock(promise, promiser, binding, &digest)
     }
 
     /// A constraint's value as text, calls written out rather than made.
@@ -413,6 +441,8 @@ impl<'p> Agent<'p, '_> {
             return;
         }
         self.summary.add(&outcome);
+        let origin = self.origin(promise);
+        self.reports.outcome(&outcome, &origin);
         if level == RecordLog::Default {
             let location = self.location(promise);
             match &outcome {
@@ -475,12 +505,28 @@ impl<'p> Agent<'p, '_> {
             Some("bundle") => ClassScope::Bundle,
             _ => ClassScope::Namespace,
         };
+        let persist_time = body
+            .scalar("persist_time")
+            .and_then(super::locks::minutes)
+            .filter(|minutes| *minutes > 0);
+        let timer = TimerPolicy::from_attribute(body.scalar("timer_policy"));
         let namespace = self.namespace().to_string();
         for class in body.list(define) {
-            self.classes.define(&namespace, &canonify(&class), scope);
+            let class = canonify(&class);
+            match persist_time {
+                // Persistent classes are global, whatever `scope` says.
+                Some(minutes) => {
+                    self.persist_class(&namespace, &class, minutes, timer, "");
+                    self.classes
+                        .define(&namespace, &class, ClassScope::Namespace);
+                }
+                None => self.classes.define(&namespace, &class, scope),
+            }
         }
         for class in body.list(cancel) {
-            self.classes.undefine(&namespace, &canonify(&class));
+            let class = canonify(&class);
+            self.forget_persistent_class(&namespace, &class);
+            self.classes.undefine(&namespace, &class);
         }
     }
 }

@@ -7,9 +7,28 @@ use grammar::SourceMap;
 use super::{run, RunOptions};
 use crate::facts::HostFacts;
 
-/// Runs `text` with `any` and `linux` as the only hard classes; the
-/// `R:` lines and the run report.
+/// Runs `text` with `any` and `linux` as the only hard classes and a fresh
+/// workdir (its state store); the `R:` lines and the run report.
 fn run_policy(text: &str, options: &RunOptions) -> (Vec<String>, super::RunReport) {
+    let workdir = fresh_workdir();
+    let result = run_policy_in(text, options, &workdir);
+    let _ = std::fs::remove_dir_all(&workdir);
+    result
+}
+
+fn fresh_workdir() -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("promise-eval-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn run_policy_in(
+    text: &str,
+    options: &RunOptions,
+    workdir: &std::path::Path,
+) -> (Vec<String>, super::RunReport) {
     let mut sources = SourceMap::new();
     sources.add("/p/test.cf", text);
     let parsed = grammar::parse("/p/test.cf", text);
@@ -17,10 +36,14 @@ fn run_policy(text: &str, options: &RunOptions) -> (Vec<String>, super::RunRepor
     let files = vec![parsed.file];
     let index = Index::build(&files);
     let policy = Policy::build(&index);
-    let facts = HostFacts {
+    let mut facts = HostFacts {
         classes: ["any".to_string(), "linux".to_string()].into(),
         ..HostFacts::default()
     };
+    facts.sys.insert(
+        "workdir".into(),
+        crate::value::Value::scalar(workdir.display().to_string()),
+    );
     let mut out = Vec::new();
     let mut log = Vec::new();
     let report = run(&policy, &sources, facts, options, &mut out, &mut log);
@@ -217,4 +240,157 @@ fn warn_only_commands_and_dry_runs_change_nothing() {
     assert_eq!(report.summary.warned, 2);
     assert!(!path.exists());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn locks_skip_a_promise_that_ran_less_than_ifelapsed_minutes_ago() {
+    let workdir = fresh_workdir();
+    let text = format!(
+        "{}\nbody action now {{ ifelapsed => \"0\"; }}\n",
+        main_bundle(r#"reports: "locked"; "immediate" action => now;"#)
+    );
+    let run = |options: &RunOptions| run_policy_in(&text, options, &workdir).0;
+    let no_lock = RunOptions {
+        no_lock: true,
+        ..RunOptions::default()
+    };
+    // -K neither checks nor records locks.
+    assert_eq!(run(&no_lock), vec!["R: locked", "R: immediate"]);
+    assert_eq!(
+        run(&RunOptions::default()),
+        vec!["R: locked", "R: immediate"]
+    );
+    assert_eq!(run(&RunOptions::default()), vec!["R: immediate"]);
+    assert_eq!(run(&no_lock), vec!["R: locked", "R: immediate"]);
+    let _ = std::fs::remove_dir_all(&workdir);
+}
+
+#[test]
+fn agent_control_ifelapsed_sets_the_default() {
+    let workdir = fresh_workdir();
+    let text = format!(
+        "{}\nbody agent control {{ ifelapsed => \"0\"; }}\n",
+        main_bundle(r#"reports: "every time";"#)
+    );
+    for _ in 0..2 {
+        let out = run_policy_in(&text, &RunOptions::default(), &workdir).0;
+        assert_eq!(out, vec!["R: every time"]);
+    }
+    let _ = std::fs::remove_dir_all(&workdir);
+}
+
+#[test]
+fn persistent_classes_are_loaded_by_later_runs_unless_negated() {
+    let workdir = fresh_workdir();
+    let store = format!(
+        "{}\nbody classes keep(c) {{ promise_kept => {{ \"$(c)\" }}; persist_time => \"5\"; }}\n",
+        main_bundle(
+            r#"classes:
+  "from_promise" expression => "any", persistence => "10";
+reports:
+  "stored" classes => keep("from_body");"#
+        )
+    );
+    let check = main_bundle(
+        r#"reports:
+from_promise::
+  "from_promise";
+from_body::
+  "from_body";"#,
+    );
+    let run = |text: &str, options: &RunOptions| run_policy_in(text, options, &workdir).0;
+    // -K, so that the reports are not locked by the run before.
+    let no_lock = RunOptions {
+        no_lock: true,
+        ..RunOptions::default()
+    };
+    assert_eq!(run(&check, &no_lock), Vec::<String>::new());
+    assert_eq!(run(&store, &no_lock), vec!["R: stored"]);
+    assert_eq!(
+        run(&check, &no_lock),
+        vec!["R: from_promise", "R: from_body"]
+    );
+    let negate = RunOptions {
+        negate: vec!["from_body,other".into()],
+        ..no_lock
+    };
+    assert_eq!(run(&check, &negate), vec!["R: from_promise"]);
+    let _ = std::fs::remove_dir_all(&workdir);
+}
+
+#[test]
+fn cancel_forgets_a_stored_class_and_persistence_zero_does_not() {
+    let workdir = fresh_workdir();
+    let no_lock = RunOptions {
+        no_lock: true,
+        ..RunOptions::default()
+    };
+    let run = |text: &str| run_policy_in(text, &no_lock, &workdir).0;
+    let store = main_bundle(
+        r#"classes:
+  "one" expression => "any", persistence => "10";
+  "two" expression => "any", persistence => "10";"#,
+    );
+    let forget = format!(
+        "{}\nbody classes drop(c) {{ promise_kept => {{ \"x\" }}; cancel_kept => {{ \"$(c)\" }}; }}\n",
+        main_bundle(
+            r#"classes:
+  "one" expression => "any", persistence => "0";
+reports:
+  "forgetting" classes => drop("two");"#
+        )
+    );
+    let check = main_bundle(
+        r#"reports:
+one::
+  "one";
+two::
+  "two";"#,
+    );
+    run(&store);
+    assert_eq!(run(&check), vec!["R: one", "R: two"]);
+    assert_eq!(run(&forget), vec!["R: forgetting"]);
+    assert_eq!(run(&check), vec!["R: one"]);
+    let _ = std::fs::remove_dir_all(&workdir);
+}
+
+#[test]
+fn a_reference_named_by_an_iterated_variable_iterates_inside_it() {
+    let out = reports(&main_bundle(
+        r#"vars:
+  "d" data => '{ "a": "one", "b": [ "x", "y" ] }';
+  "k" slist => { "a", "b" };
+reports:
+  "$(k) => $(d[$(k)])";"#,
+    ));
+    assert_eq!(out, vec!["R: a => one", "R: b => x", "R: b => y"]);
+}
+
+#[test]
+fn defaults_fill_undefined_and_matching_values_and_parameters() {
+    let text = format!(
+        "{CONTROL}bundle agent main {{ methods: \"m\" usebundle => d(\"\", \"kept\"); }}\n\
+         bundle agent d(p, q) {{\ndefaults:\n\"p\" string => \"P\", if_match_regex => \"\";\n\
+         \"q\" string => \"Q\", if_match_regex => \"\";\n\"r\" string => \"R\";\n\
+         reports:\n\"$(p) $(q) $(r)\";\n}}\n"
+    );
+    assert_eq!(reports(&text), vec!["R: P kept R"]);
+}
+
+#[test]
+fn completion_times_older_than_four_weeks_are_forgotten() {
+    let workdir = fresh_workdir();
+    let mut store = crate::state::StateStore::open(&workdir);
+    let old = super::locks::unix_now() - 5 * 7 * 24 * 3600;
+    store.set("locks", "ancient", serde_json::json!({ "last": old }));
+    store.save().unwrap();
+    run_policy_in(
+        &main_bundle(r#"reports: "x";"#),
+        &RunOptions::default(),
+        &workdir,
+    );
+    let mut store = crate::state::StateStore::open(&workdir);
+    assert!(store.get("locks", "ancient").is_none());
+    assert_eq!(store.entries("locks").count(), 1);
+    let _ = std::fs::remove_dir_all(&workdir);
 }

@@ -28,6 +28,9 @@ mod strings;
 mod system;
 mod time;
 
+/// cf-agent's `StringHash`, also used by `select_class`.
+pub(crate) use strings::string_hash;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 

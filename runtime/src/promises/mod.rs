@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod classes;
 pub mod commands;
+pub mod defaults;
 pub mod files;
 pub mod methods;
 pub mod module_protocol;

@@ -8,6 +8,7 @@ use compiler::ir::Promise;
 use crate::eval::expand::Binding;
 use crate::eval::Agent;
 use crate::outcome::Outcome;
+use crate::sink::PromiseOrigin;
 
 pub fn actuate(agent: &mut Agent, promise: &Promise, text: &str, binding: &Binding) -> Outcome {
     if let Some(key) = scalar_attribute(agent, promise, "bundle_return_value_index", binding) {
@@ -24,13 +25,13 @@ pub fn actuate(agent: &mut Agent, promise: &Promise, text: &str, binding: &Bindi
             }
         };
     }
-    if let Err(error) = writeln!(agent.reports, "R: {text}") {
+    let origin = agent.origin(promise);
+    if let Err(error) = agent.reports.report(text, &origin) {
         return Outcome::failed(format!("could not print the report: {error}"));
     }
-    if let Some(outcome) = print_file(agent, promise, binding) {
+    if let Some(outcome) = print_file(agent, promise, binding, &origin) {
         return outcome;
     }
-    let _ = agent.reports.flush();
     Outcome::Kept
 }
 
@@ -55,7 +56,12 @@ fn append_line(path: &str, text: &str) -> std::io::Result<()> {
 
 /// `printfile`: the first `number_of_lines` lines of `file_to_print`
 /// (the last ones when negative), each as an `R:` line.
-fn print_file(agent: &mut Agent, promise: &Promise, binding: &Binding) -> Option<Outcome> {
+fn print_file(
+    agent: &mut Agent,
+    promise: &Promise,
+    binding: &Binding,
+    origin: &PromiseOrigin,
+) -> Option<Outcome> {
     let constraint = promise.constraint("printfile")?;
     let body = agent.constraint_body(constraint, binding)?;
     let path = body.scalar("file_to_print")?.to_string();
@@ -81,7 +87,7 @@ fn print_file(agent: &mut Agent, promise: &Promise, binding: &Binding) -> Option
         &lines[..wanted]
     };
     for line in chosen {
-        if let Err(error) = writeln!(agent.reports, "R: {line}") {
+        if let Err(error) = agent.reports.report(line, origin) {
             return Some(Outcome::failed(format!(
                 "could not print the report: {error}"
             )));

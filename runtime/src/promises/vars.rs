@@ -23,18 +23,7 @@ pub fn actuate(
     if !promiser.complete {
         return;
     }
-    let Some(constraint) = promise
-        .constraints
-        .iter()
-        .find(|c| TYPES.contains(&c.ast.lval.name.as_str()))
-    else {
-        return;
-    };
-    // A call not made (unresolved arguments) or failed: stays undefined.
-    let Some(evaluated) = agent.evaluate_rval(&constraint.ast.rval, binding) else {
-        return;
-    };
-    let Some(value) = typed(&constraint.ast.lval.name, evaluated.value) else {
+    let Some(value) = value(agent, promise, binding) else {
         return;
     };
     let Some(frame) = agent.frame() else {
@@ -61,6 +50,18 @@ pub fn actuate(
     };
     agent.variables.set(&scope, key, value);
     agent.outcome_classes(promise, binding, &Outcome::Kept);
+}
+
+/// The value of a vars-like promise (`string => …`, `slist => …`, …) in
+/// its declared type; `None` when it has none yet: a call not made
+/// (unresolved arguments) or failed, or a value of another type.
+pub fn value(agent: &Agent, promise: &Promise, binding: &Binding) -> Option<Value> {
+    let constraint = promise
+        .constraints
+        .iter()
+        .find(|c| TYPES.contains(&c.ast.lval.name.as_str()))?;
+    let evaluated = agent.evaluate_rval(&constraint.ast.rval, binding)?;
+    typed(&constraint.ast.lval.name, evaluated.value)
 }
 
 /// The value as the declared type holds it; `None` when it cannot be one.

@@ -7,12 +7,20 @@
 //! written back, atomically (temporary file, rename), by [`StateStore::save`]
 //! at the end of the run if it changed. A table that cannot be read (missing,
 //! corrupt) starts empty: state is a cache of past runs, never a reason for
-//! a run to fail. Two runs at once may lose each other's updates to one
-//! table; cf-agent serialises runs with its own locks.
+//! a run to fail.
+//!
+//! Two runs at once do not lose each other's updates: `save` holds an
+//! exclusive `flock` on `state/.lock`, reads each changed table again and
+//! writes back only the keys this run set or removed over what is on disk.
+//! [`held`] keeps the locks of promises being actuated right now, which other
+//! runs must see at once.
+
+pub mod held;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::{self, Write};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -27,7 +35,9 @@ pub struct StateStore {
 #[derive(Debug, Default)]
 struct Table {
     entries: BTreeMap<String, Value>,
-    dirty: bool,
+    /// Keys this run set (`Some`) or removed (`None`), merged over the
+    /// table on disk by `save`.
+    changes: BTreeMap<String, Option<Value>>,
 }
 
 impl StateStore {
@@ -51,15 +61,17 @@ impl StateStore {
     pub fn set(&mut self, table: &str, key: &str, value: Value) {
         let table = self.table(table);
         if table.entries.get(key) != Some(&value) {
-            table.entries.insert(key.to_string(), value);
-            table.dirty = true;
+            table.entries.insert(key.to_string(), value.clone());
+            table.changes.insert(key.to_string(), Some(value));
         }
     }
 
     pub fn remove(&mut self, table: &str, key: &str) -> Option<Value> {
         let table = self.table(table);
         let removed = table.entries.remove(key);
-        table.dirty |= removed.is_some();
+        if removed.is_some() {
+            table.changes.insert(key.to_string(), None);
+        }
         removed
     }
 
@@ -71,21 +83,42 @@ impl StateStore {
     /// Keeps only the entries for which `keep` holds.
     pub fn retain(&mut self, table: &str, mut keep: impl FnMut(&str, &Value) -> bool) {
         let table = self.table(table);
-        let before = table.entries.len();
-        table.entries.retain(|k, v| keep(k, v));
-        table.dirty |= table.entries.len() != before;
+        let changes = &mut table.changes;
+        table.entries.retain(|k, v| {
+            let kept = keep(k, v);
+            if !kept {
+                changes.insert(k.clone(), None);
+            }
+            kept
+        });
     }
 
-    /// Writes every changed table back; the first error is returned, the
+    /// Writes every changed table back, merged over what another run may
+    /// have written since it was read; the first error is returned, the
     /// other tables are still written.
     pub fn save(&mut self) -> io::Result<()> {
+        if self.tables.values().all(|t| t.changes.is_empty()) {
+            return Ok(());
+        }
+        fs::create_dir_all(&self.dir)?;
+        let _exclusive = StoreLock::take(&self.dir)?;
         let mut result = Ok(());
         for (name, table) in &mut self.tables {
-            if !table.dirty {
+            if table.changes.is_empty() {
                 continue;
             }
-            match write_table(&self.dir, name, &table.entries) {
-                Ok(()) => table.dirty = false,
+            let mut on_disk = read_table(&self.dir, name).unwrap_or_default();
+            for (key, change) in &table.changes {
+                match change {
+                    Some(value) => on_disk.insert(key.clone(), value.clone()),
+                    None => on_disk.remove(key),
+                };
+            }
+            match write_table(&self.dir, name, &on_disk) {
+                Ok(()) => {
+                    table.entries = on_disk;
+                    table.changes.clear();
+                }
                 Err(error) => {
                     if result.is_ok() {
                         result = Err(error);
@@ -103,11 +136,37 @@ impl StateStore {
                 name.to_string(),
                 Table {
                     entries,
-                    dirty: false,
+                    changes: BTreeMap::new(),
                 },
             );
         }
         self.tables.get_mut(name).expect("table inserted above")
+    }
+}
+
+/// An exclusive `flock` on `state/.lock`, released when dropped (or when
+/// the process dies, so a killed run never leaves the store locked).
+struct StoreLock(fs::File);
+
+impl StoreLock {
+    fn take(dir: &Path) -> io::Result<StoreLock> {
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(".lock"))?;
+        // SAFETY: flock on a descriptor this function owns.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(StoreLock(file))
+    }
+}
+
+impl Drop for StoreLock {
+    fn drop(&mut self) {
+        // SAFETY: the descriptor is still open; closing it would unlock too.
+        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
     }
 }
 
@@ -170,6 +229,32 @@ mod tests {
         assert_eq!(
             fs::read_to_string(workdir.join("state/locks.json")).unwrap(),
             r#"{"k":1}"#
+        );
+        fs::remove_dir_all(&workdir).unwrap();
+    }
+
+    #[test]
+    fn two_stores_merge_their_changes_instead_of_overwriting() {
+        let workdir = scratch("merge");
+        let mut first = StateStore::open(&workdir);
+        let mut second = StateStore::open(&workdir);
+        first.set("locks", "seed", json!(0));
+        first.save().unwrap();
+        // Both read the table, then each changes its own keys.
+        assert_eq!(second.get("locks", "seed"), Some(&json!(0)));
+        first.set("locks", "a", json!(1));
+        second.set("locks", "b", json!(2));
+        second.remove("locks", "seed");
+        first.save().unwrap();
+        second.save().unwrap();
+        let mut again = StateStore::open(&workdir);
+        let all: Vec<(String, Value)> = again
+            .entries("locks")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        assert_eq!(
+            all,
+            vec![("a".to_string(), json!(1)), ("b".to_string(), json!(2))]
         );
         fs::remove_dir_all(&workdir).unwrap();
     }
