@@ -12,6 +12,7 @@
 pub mod action;
 pub mod body;
 pub mod bundle;
+mod call_definitions;
 pub mod context;
 pub mod expand;
 pub mod iterate;
@@ -19,6 +20,7 @@ pub mod log;
 pub mod lookup;
 pub mod promise;
 pub mod rval;
+pub mod tags;
 #[cfg(test)]
 mod tests;
 pub mod variables;
@@ -121,6 +123,10 @@ pub struct Agent<'p, 'w> {
     pub(crate) writes: crate::fileops::atomic::Writes,
     /// Locks, persistent classes and change hashes under `WORKDIR/state`.
     pub(crate) state: crate::state::StateStore,
+    /// Meta tags of soft classes and policy variables.
+    pub(crate) tags: tags::MetaTags,
+    /// What functions defined during the current promise iteration.
+    pub(crate) call_definitions: std::cell::RefCell<Vec<crate::functions::Definition>>,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -183,9 +189,11 @@ impl<'p, 'w> Agent<'p, 'w> {
             Verbosity::Quiet => {}
         }
         let mut classes = ClassContext::new(hard);
+        let mut meta_tags = tags::MetaTags::default();
         for list in &options.define {
             for name in list.split(',').filter(|n| !n.is_empty()) {
                 classes.define("default", &canonify(name), ClassScope::Namespace);
+                meta_tags.set_class(&canonify(name), vec!["source=environment".into()]);
             }
         }
         let state = crate::state::StateStore::open(&state_workdir(&facts));
@@ -208,6 +216,8 @@ impl<'p, 'w> Agent<'p, 'w> {
             audit: options.audit,
             background: Vec::new(),
             writes: crate::fileops::atomic::Writes::default(),
+            tags: meta_tags,
+            call_definitions: std::cell::RefCell::default(),
             bundlesequence: options.bundlesequence.clone(),
         }
     }

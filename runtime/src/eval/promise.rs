@@ -36,6 +36,7 @@ impl<'p> Agent<'p, '_> {
         let iterables = self.iterables(promise.ast);
         for binding in combinations(&iterables) {
             self.evaluate_iteration(promise, binding, pass);
+            self.apply_call_definitions();
             if self.fatal.is_some() {
                 return;
             }

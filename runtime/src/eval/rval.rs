@@ -138,6 +138,19 @@ impl CallContext for Agent<'_, '_> {
         self.log.verbose(message);
     }
 
+    fn define(&self, definition: functions::Definition) -> Result<(), functions::FunctionError> {
+        self.call_definitions.borrow_mut().push(definition);
+        Ok(())
+    }
+
+    fn class_tags(&self, name: &str) -> Option<Vec<String>> {
+        self.class_tags_of(name)
+    }
+
+    fn variable_tags(&self, name: &str) -> Option<Vec<String>> {
+        self.variable_tags_of(name)
+    }
+
     fn caller_promisers(&self) -> Vec<String> {
         let callers = self.frames.len().saturating_sub(1);
         self.frames[..callers]

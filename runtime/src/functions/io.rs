@@ -401,7 +401,7 @@ fn getfields(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
         }
         if count == 0 {
             for (at, field) in split(&line, separator, 31, true)?.into_iter().enumerate() {
-                define(context, &format!("{array}[{}]", at + 1), field);
+                define(context, "getfields", &format!("{array}[{}]", at + 1), field);
             }
         }
         count += 1;
@@ -472,6 +472,7 @@ enum Cell {
 /// number when `indexed`), and returns the number of rows.
 fn define_rows(
     context: &dyn CallContext,
+    function: &'static str,
     array: &str,
     rows: Vec<Vec<String>>,
     indexed: bool,
@@ -495,7 +496,7 @@ fn define_rows(
             if !valid && !is_key {
                 return Err(FunctionError(format!("'{field}' is not a number")));
             }
-            define(context, &format!("{array}[{key}][{at}]"), field);
+            define(context, function, &format!("{array}[{key}][{at}]"), field);
         }
     }
     Ok(Value::Scalar(count.to_string()))
@@ -504,17 +505,19 @@ fn define_rows(
 /// `(array, file, comment, split, max, bytes)`.
 fn read_array(
     context: &dyn CallContext,
+    function: &'static str,
     args: &[Value],
     indexed: bool,
     cell: Cell,
 ) -> FunctionResult {
     let rows = file_rows(&args[1..])?;
-    define_rows(context, scalar_arg(args, 0)?, rows, indexed, cell)
+    define_rows(context, function, scalar_arg(args, 0)?, rows, indexed, cell)
 }
 
 /// `(array, text, comment, split, max, bytes)`.
 fn parse_array(
     context: &dyn CallContext,
+    function: &'static str,
     args: &[Value],
     indexed: bool,
     cell: Cell,
@@ -531,32 +534,32 @@ fn parse_array(
         scalar_arg(args, 3)?,
         int_arg(args, 4)?,
     )?;
-    define_rows(context, scalar_arg(args, 0)?, rows, indexed, cell)
+    define_rows(context, function, scalar_arg(args, 0)?, rows, indexed, cell)
 }
 
 fn readstringarray(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    read_array(c, args, false, Cell::String)
+    read_array(c, "readstringarray", args, false, Cell::String)
 }
 fn readstringarrayidx(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    read_array(c, args, true, Cell::String)
+    read_array(c, "readstringarrayidx", args, true, Cell::String)
 }
 fn readintarray(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    read_array(c, args, false, Cell::Int)
+    read_array(c, "readintarray", args, false, Cell::Int)
 }
 fn readrealarray(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    read_array(c, args, false, Cell::Real)
+    read_array(c, "readrealarray", args, false, Cell::Real)
 }
 fn parsestringarray(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    parse_array(c, args, false, Cell::String)
+    parse_array(c, "parsestringarray", args, false, Cell::String)
 }
 fn parsestringarrayidx(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    parse_array(c, args, true, Cell::String)
+    parse_array(c, "parsestringarrayidx", args, true, Cell::String)
 }
 fn parseintarray(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    parse_array(c, args, false, Cell::Int)
+    parse_array(c, "parseintarray", args, false, Cell::Int)
 }
 fn parserealarray(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    parse_array(c, args, false, Cell::Real)
+    parse_array(c, "parserealarray", args, false, Cell::Real)
 }
 
 #[cfg(test)]

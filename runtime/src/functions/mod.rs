@@ -19,6 +19,7 @@ mod io;
 mod lists;
 mod map;
 mod math;
+mod modules;
 mod mustache;
 mod net;
 pub(crate) mod regex;
@@ -26,6 +27,7 @@ mod search;
 pub mod status;
 mod strings;
 mod system;
+mod tags;
 mod time;
 
 use std::collections::HashMap;
@@ -59,13 +61,54 @@ pub trait CallContext {
     fn bundle_names(&self) -> Vec<String> {
         Vec::new()
     }
-    /// Defines `name` (an array entry such as `arr[0]`) in the calling
-    /// bundle, for functions that fill arrays (`regextract`, `getfields`,
-    /// `read*array`, `parse*array`).
-    fn define_variable(&self, name: &str, _value: Value) -> Result<(), FunctionError> {
+    /// Makes a definition from inside a call; the agent applies it once
+    /// the calling promise iteration is done, as cf-agent's functions put
+    /// variables and classes straight into its context.
+    fn define(&self, definition: Definition) -> Result<(), FunctionError> {
         Err(FunctionError(format!(
-            "cannot define '{name}': the agent does not yet take variables defined by functions"
+            "cannot define {}: this context takes no definitions from functions",
+            definition.describe()
         )))
+    }
+    /// The meta tags of class `name` (`ns:name` or bare); `None` when the
+    /// class is not defined.
+    fn class_tags(&self, _name: &str) -> Option<Vec<String>> {
+        None
+    }
+    /// The meta tags of variable `name`, as `$(name)` would find it; `None`
+    /// when it is not defined or was defined without a tag set (module
+    /// lines before any `^meta`).
+    fn variable_tags(&self, _name: &str) -> Option<Vec<String>> {
+        None
+    }
+}
+
+/// Something a function defines from inside its call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Definition {
+    /// A variable or array entry (`arr[0]`), in the calling bundle unless
+    /// the name is qualified (`b.arr[0]`), tagged `function=<function>`.
+    Variable {
+        function: &'static str,
+        name: String,
+        value: Value,
+    },
+    /// Output of a module (`usemodule`, `read_module_protocol`), applied
+    /// line by line with the module protocol; `command` gives the default
+    /// context (its canonified basename); `print` logs unknown lines.
+    ModuleOutput {
+        command: String,
+        lines: Vec<String>,
+        print: bool,
+    },
+}
+
+impl Definition {
+    fn describe(&self) -> String {
+        match self {
+            Definition::Variable { name, .. } => format!("'{name}'"),
+            Definition::ModuleOutput { command, .. } => format!("the output of module '{command}'"),
+        }
     }
 }
 
@@ -153,6 +196,8 @@ impl FunctionTable {
             net::FUNCTIONS,
             search::FUNCTIONS,
             system::FUNCTIONS,
+            tags::FUNCTIONS,
+            modules::FUNCTIONS,
             time::FUNCTIONS,
         ] {
             for function in family {
@@ -203,8 +248,13 @@ pub(crate) fn scalar_arg(args: &[Value], at: usize) -> Result<&str, FunctionErro
 /// agent cannot take the definition the entry stays undefined but the call
 /// still returns its class or count, so `if => regextract(…)` keeps
 /// working; the log says why.
-pub(crate) fn define(context: &dyn CallContext, name: &str, value: String) {
-    if let Err(error) = context.define_variable(name, Value::Scalar(value)) {
+pub(crate) fn define(context: &dyn CallContext, function: &'static str, name: &str, value: String) {
+    let definition = Definition::Variable {
+        function,
+        name: name.to_string(),
+        value: Value::Scalar(value),
+    };
+    if let Err(error) = context.define(definition) {
         context.note(&error.0);
     }
 }
@@ -266,18 +316,19 @@ pub(crate) mod test_context {
     pub struct FixedContext {
         pub classes: Vec<String>,
         pub variables: HashMap<String, Value>,
-        pub defined: std::cell::RefCell<Vec<(String, Value)>>,
+        pub defined: std::cell::RefCell<Vec<Definition>>,
+        /// Tags by class or variable name, for the tag functions.
+        pub tags: HashMap<String, Vec<String>>,
     }
 
     impl FixedContext {
         /// What functions defined, by name.
         pub fn defined(&self, name: &str) -> Option<Value> {
             let defined = self.defined.borrow();
-            defined
-                .iter()
-                .rev()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
+            defined.iter().rev().find_map(|d| match d {
+                Definition::Variable { name: n, value, .. } if n == name => Some(value.clone()),
+                _ => None,
+            })
         }
     }
 
@@ -316,9 +367,18 @@ pub(crate) mod test_context {
         fn bundle_names(&self) -> Vec<String> {
             vec!["default:main".into(), "default:helper".into()]
         }
-        fn define_variable(&self, name: &str, value: Value) -> Result<(), FunctionError> {
-            self.defined.borrow_mut().push((name.to_string(), value));
+        fn define(&self, definition: Definition) -> Result<(), FunctionError> {
+            self.defined.borrow_mut().push(definition);
             Ok(())
+        }
+        fn class_tags(&self, name: &str) -> Option<Vec<String>> {
+            self.classes
+                .iter()
+                .any(|c| c == name)
+                .then(|| self.tags.get(name).cloned().unwrap_or_default())
+        }
+        fn variable_tags(&self, name: &str) -> Option<Vec<String>> {
+            self.tags.get(name).cloned()
         }
     }
 

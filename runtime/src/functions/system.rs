@@ -132,9 +132,9 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
 ];
 
 /// What a command printed and how it ended.
-struct Run {
-    output: String,
-    exit_code: i32,
+pub(super) struct Run {
+    pub(super) output: String,
+    pub(super) exit_code: i32,
 }
 
 /// Words of a command line, honouring single and double quotes.
@@ -171,7 +171,7 @@ fn split_command(command: &str) -> Vec<String> {
 
 /// Runs `command` with `shell` (`noshell`, `useshell`, `powershell`) and
 /// collects `stdout`, `stderr` or `both` (interleaved as written).
-fn run(command: &str, shell: &str, output: &str) -> Result<Run, FunctionError> {
+pub(super) fn run(command: &str, shell: &str, output: &str) -> Result<Run, FunctionError> {
     // An absolute command must name an executable, whatever the shell.
     if command.starts_with('/') {
         let program = split_command(command)
@@ -226,6 +226,16 @@ fn run(command: &str, shell: &str, output: &str) -> Result<Run, FunctionError> {
             process.stdout(writer).stderr(copy);
         }
         other => return Err(FunctionError(format!("unknown output option '{other}'"))),
+    }
+    if let Some(mask) = crate::process::inherited_umask() {
+        // SAFETY: the closure runs in the child between fork and exec and
+        // only calls umask, which is async-signal-safe.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut process, move || {
+                libc::umask(mask);
+                Ok(())
+            });
+        }
     }
     let mut child = process
         .spawn()

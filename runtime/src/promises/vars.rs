@@ -59,8 +59,25 @@ pub fn actuate(
         ),
         (_, value) => value,
     };
+    let tags = crate::eval::tags::promise_tags(&meta_list(agent, promise, binding));
+    agent.tags.set_variable(&scope, &key, tags);
     agent.variables.set(&scope, key, value);
     agent.outcome_classes(promise, binding, &Outcome::Kept);
+}
+
+/// The promise's `meta` attribute: a list, or one tag.
+pub(crate) fn meta_list(agent: &Agent, promise: &Promise, binding: &Binding) -> Vec<String> {
+    let Some(constraint) = promise.constraint("meta") else {
+        return Vec::new();
+    };
+    match agent
+        .evaluate_rval(&constraint.ast.rval, binding)
+        .map(|e| e.value)
+    {
+        Some(Value::List(items)) => items,
+        Some(Value::Scalar(text)) => vec![text],
+        _ => Vec::new(),
+    }
 }
 
 /// The value as the declared type holds it; `None` when it cannot be one.
