@@ -267,6 +267,10 @@ fn matching_variables(
     let pattern = scalar_arg(args, 0)?;
     let tag_patterns = &args[1..];
     let mut out = Vec::new();
+    // A regex that does not compile matches nothing, as in cf-agent.
+    if super::regex::compile(pattern).is_err() {
+        return Ok(out);
+    }
     for name in context.variable_names() {
         if !full_match(pattern, &name)? {
             continue;

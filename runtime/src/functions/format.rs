@@ -238,7 +238,7 @@ fn policy_text(context: &dyn CallContext, value: &Value) -> Result<String, Funct
                 .collect();
             Ok(format!("{{ {} }}", quoted.join(", ")))
         }
-        Some(Value::Data(json)) => Ok(json.to_string()),
+        Some(Value::Data(json)) => Ok(super::json_text::compact(&json)),
         _ => Err(FunctionError(
             "format() with %S needs a list or a data container".into(),
         )),

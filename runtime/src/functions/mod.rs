@@ -16,6 +16,7 @@ mod glob;
 mod infix;
 mod introspection;
 mod io;
+pub(crate) mod json_text;
 mod lists;
 mod map;
 mod math;

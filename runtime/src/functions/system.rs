@@ -381,16 +381,19 @@ fn getusers(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
 }
 
 /// `{username, uid, gid, description, home_dir, shell}` of a user (name or
-/// uid; without argument, the user running the agent).
+/// uid). Without argument, and (as in cf-agent) for an unknown user, the
+/// user running the agent.
 fn getuserinfo(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    // SAFETY: getuid has no preconditions.
+    let me = unsafe { libc::getuid() }.to_string();
     let who = if args.is_empty() {
-        // SAFETY: getuid has no preconditions.
-        unsafe { libc::getuid() }.to_string()
+        me.clone()
     } else {
         scalar_arg(args, 0)?.to_string()
     };
-    let e =
-        find_entry("/etc/passwd", &who).ok_or_else(|| FunctionError(format!("no user '{who}'")))?;
+    let e = find_entry("/etc/passwd", &who)
+        .or_else(|| find_entry("/etc/passwd", &me))
+        .ok_or_else(|| FunctionError(format!("no user '{who}'")))?;
     let field = |at: usize| e.get(at).cloned().unwrap_or_default();
     let number = |at: usize| field(at).parse::<u64>().map_or(Json::Null, Json::from);
     Ok(Value::Data(json!({
