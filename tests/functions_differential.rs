@@ -107,6 +107,47 @@ fn case_ids(policy: &str) -> Vec<String> {
         })
 }
 
+/// Functions that no case can call, with the reason.
+const NOT_CALLABLE: &[(&str, &str)] = &[
+    (
+        "irange",
+        "its value is an integer range for body attributes; a variable cannot hold it",
+    ),
+    (
+        "rrange",
+        "its value is a real range for body attributes; a variable cannot hold it",
+    ),
+];
+
+/// Every implemented function is called by some case.
+#[test]
+fn every_implemented_function_has_cases() {
+    let cases: String = fs::read_dir(corpus().join("cases"))
+        .expect("read cases")
+        .flatten()
+        .filter_map(|e| fs::read_to_string(e.path()).ok())
+        .collect();
+    let uncovered: Vec<&str> = compiler::syntax::FUNCTIONS
+        .iter()
+        .map(|f| f.name)
+        .filter(|name| runtime::functions::table().get(name).is_some())
+        .filter(|name| NOT_CALLABLE.iter().all(|(n, _)| n != name))
+        .filter(|name| {
+            !cases.lines().any(|line| {
+                line.match_indices(&format!("{name}(")).any(|(at, _)| {
+                    at == 0
+                        || !line.as_bytes()[at - 1].is_ascii_alphanumeric()
+                            && line.as_bytes()[at - 1] != b'_'
+                })
+            })
+        })
+        .collect();
+    assert!(
+        uncovered.is_empty(),
+        "implemented functions without a case in tests/differential/functions/cases: {uncovered:?}"
+    );
+}
+
 #[test]
 fn functions_agree_with_cf_agent() {
     if !Path::new(CF_AGENT).exists() {
@@ -123,24 +164,28 @@ fn functions_agree_with_cf_agent() {
     let bless = std::env::var("FUNCTIONS_BLESS").is_ok_and(|v| v == "1");
     let verbose = std::env::var_os("DIFF_VERBOSE").is_some();
     let known = known();
-    let outcomes: Vec<(String, Vec<String>, BTreeMap<String, String>, BTreeMap<String, String>)> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = families
-                .iter()
-                .map(|name| {
-                    scope.spawn(move || {
-                        let policy = fs::read_to_string(corpus().join(name)).expect("policy");
-                        let cf = results(Agent::CfAgent, name, &policy, "cf");
-                        let rs = results(Agent::PromiseRs, name, &policy, "rs");
-                        (name.clone(), case_ids(&policy), cf, rs)
-                    })
+    let outcomes: Vec<(
+        String,
+        Vec<String>,
+        BTreeMap<String, String>,
+        BTreeMap<String, String>,
+    )> = std::thread::scope(|scope| {
+        let handles: Vec<_> = families
+            .iter()
+            .map(|name| {
+                scope.spawn(move || {
+                    let policy = fs::read_to_string(corpus().join(name)).expect("policy");
+                    let cf = results(Agent::CfAgent, name, &policy, "cf");
+                    let rs = results(Agent::PromiseRs, name, &policy, "rs");
+                    (name.clone(), case_ids(&policy), cf, rs)
                 })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("family thread"))
-                .collect()
-        });
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("family thread"))
+            .collect()
+    });
 
     let (mut total, mut agree) = (0, 0);
     let mut unexpected = Vec::new();
@@ -157,7 +202,10 @@ fn functions_agree_with_cf_agent() {
         } else if let Ok(text) = fs::read_to_string(&expected_path) {
             for (id, recorded) in parse_expected(&text) {
                 if cf.get(&id) != Some(&recorded) {
-                    println!("note: {family}/{id}: cf-agent now says {:?}, recorded {recorded:?}", cf.get(&id));
+                    println!(
+                        "note: {family}/{id}: cf-agent now says {:?}, recorded {recorded:?}",
+                        cf.get(&id)
+                    );
                 }
             }
         }
