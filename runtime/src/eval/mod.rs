@@ -127,6 +127,8 @@ pub struct Agent<'p, 'w> {
     pub(crate) tags: tags::MetaTags,
     /// What functions defined during the current promise iteration.
     pub(crate) call_definitions: std::cell::RefCell<Vec<crate::functions::Definition>>,
+    /// Results of cached functions (`functions::CACHED`) in this run.
+    pub(crate) function_cache: std::cell::RefCell<HashMap<String, Value>>,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -218,6 +220,7 @@ impl<'p, 'w> Agent<'p, 'w> {
             writes: crate::fileops::atomic::Writes::default(),
             tags: meta_tags,
             call_definitions: std::cell::RefCell::default(),
+            function_cache: std::cell::RefCell::default(),
             bundlesequence: options.bundlesequence.clone(),
         }
     }

@@ -151,6 +151,10 @@ impl CallContext for Agent<'_, '_> {
         self.variable_tags_of(name)
     }
 
+    fn call_cache(&self) -> Option<&std::cell::RefCell<std::collections::HashMap<String, Value>>> {
+        Some(&self.function_cache)
+    }
+
     fn caller_promisers(&self) -> Vec<String> {
         let callers = self.frames.len().saturating_sub(1);
         self.frames[..callers]

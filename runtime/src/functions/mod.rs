@@ -82,7 +82,31 @@ pub trait CallContext {
     fn variable_tags(&self, _name: &str) -> Option<Vec<String>> {
         None
     }
+    /// Results of cached functions ([`CACHED`]) made earlier in this run,
+    /// by function and arguments; `None` where nothing is cached.
+    fn call_cache(&self) -> Option<&std::cell::RefCell<HashMap<String, Value>>> {
+        None
+    }
 }
+
+/// Functions cf-agent calls once per run for the same arguments (its
+/// function cache): later calls answer the first call's result. Unlike
+/// cf-agent, whose cache key is the arguments alone (so `returnszero(c, s)`
+/// can answer the result of an earlier `execresult_as_data(c, s)`), the key
+/// here includes the function's name.
+pub const CACHED: &[&str] = &[
+    "execresult",
+    "execresult_as_data",
+    "findprocesses",
+    "host2ip",
+    "ip2host",
+    "ldaplist",
+    "ldapvalue",
+    "processexists",
+    "readtcp",
+    "regldap",
+    "returnszero",
+];
 
 /// Something a function defines from inside its call.
 #[derive(Debug, Clone, PartialEq)]
@@ -223,7 +247,16 @@ impl FunctionTable {
                 args.len()
             )));
         }
-        function.call(context, args)
+        let Some(cache) = context.call_cache().filter(|_| CACHED.contains(&name)) else {
+            return function.call(context, args);
+        };
+        let key = format!("{name}{args:?}");
+        if let Some(value) = cache.borrow().get(&key) {
+            return Ok(value.clone());
+        }
+        let value = function.call(context, args)?;
+        cache.borrow_mut().insert(key, value.clone());
+        Ok(value)
     }
 }
 
