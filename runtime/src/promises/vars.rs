@@ -41,7 +41,17 @@ pub fn actuate(
         return;
     };
     let scope = scope_key(&frame.namespace, &format!("{}{scope_suffix}", frame.name));
-    let key = VarName::parse(&promiser.text).key();
+    let name = VarName::parse(&promiser.text);
+    if matches!(value, Value::Data(_)) && !name.indices.is_empty() {
+        if !agent.pre_evaluating {
+            agent.log.error(&format!(
+                "Cannot assign a container to an indexed variable name '{}'. Should be assigned to '{}' instead",
+                promiser.text, name.base
+            ));
+        }
+        return;
+    }
+    let key = name.key();
     let policy = promise
         .constraint("policy")
         .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
