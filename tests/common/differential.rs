@@ -49,7 +49,21 @@ pub fn scratch(name: &str, policy: &str, side: &str) -> PathBuf {
     fs::write(dir.join(name), policy).expect("copy policy");
     std::os::unix::fs::symlink(CF_PROMISES, dir.join(".workdir/bin/cf-promises"))
         .expect("link cf-promises");
+    install_stdlib(&dir.join(".workdir/inputs/lib"));
     dir
+}
+
+/// The project's stdlib, copied where both agents find `$(sys.libdir)`
+/// (cf-agent: `WORKDIR/inputs/lib`), so policies can load it.
+pub fn install_stdlib(libdir: &Path) {
+    fs::create_dir_all(libdir).expect("create inputs/lib");
+    let stdlib = Path::new(env!("CARGO_MANIFEST_DIR")).join("stdlib");
+    for entry in fs::read_dir(stdlib).expect("read stdlib").flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "cf") {
+            fs::copy(&path, libdir.join(entry.file_name())).expect("install stdlib");
+        }
+    }
 }
 
 pub fn run(agent: Agent, dir: &Path, name: &str, flags: &[String]) -> Observed {
