@@ -107,6 +107,15 @@ fn case_ids(policy: &str) -> Vec<String> {
         })
 }
 
+/// One policy's run: its name, its case ids, cf-agent's and promise-rs's
+/// answers by case id.
+type FamilyRun = (
+    String,
+    Vec<String>,
+    BTreeMap<String, String>,
+    BTreeMap<String, String>,
+);
+
 /// Functions that no case can call, with the reason.
 const NOT_CALLABLE: &[(&str, &str)] = &[
     (
@@ -164,12 +173,7 @@ fn functions_agree_with_cf_agent() {
     let bless = std::env::var("FUNCTIONS_BLESS").is_ok_and(|v| v == "1");
     let verbose = std::env::var_os("DIFF_VERBOSE").is_some();
     let known = known();
-    let outcomes: Vec<(
-        String,
-        Vec<String>,
-        BTreeMap<String, String>,
-        BTreeMap<String, String>,
-    )> = std::thread::scope(|scope| {
+    let outcomes: Vec<FamilyRun> = std::thread::scope(|scope| {
         let handles: Vec<_> = families
             .iter()
             .map(|name| {

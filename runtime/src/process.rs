@@ -12,7 +12,7 @@ static INHERITED_UMASK: AtomicU32 = AtomicU32::new(u32::MAX);
 pub fn set_agent_umask() {
     // SAFETY: umask only replaces the process's file mode creation mask.
     let previous = unsafe { libc::umask(0o077) };
-    INHERITED_UMASK.store(u32::from(previous), Ordering::Relaxed);
+    INHERITED_UMASK.store(previous, Ordering::Relaxed);
 }
 
 /// The umask the agent was started with, which commands run by functions
@@ -20,5 +20,5 @@ pub fn set_agent_umask() {
 /// never changed it.
 pub fn inherited_umask() -> Option<libc::mode_t> {
     let mask = INHERITED_UMASK.load(Ordering::Relaxed);
-    libc::mode_t::try_from(mask).ok()
+    (mask != u32::MAX).then_some(mask)
 }

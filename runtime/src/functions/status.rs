@@ -12,7 +12,7 @@ pub enum Missing {
     NotApplicable(&'static str),
 }
 
-const NEEDS_INTROSPECTION: &str = "needs the evaluator's bundle and call-stack introspection, which CallContext does not offer yet";
+const NEEDS_INTROSPECTION: &str = "cf-agent answers each frame of the call stack with the calling bundle's whole policy as JSON (cf-promises -p json's form) and its own frame numbering; promise-rs has no JSON rendering of policy yet (callstack_promisers is implemented)";
 const NEEDS_SERVER: &str = "talks to cf-serverd or other hosts; waits for the network issue";
 
 /// Functions of the syntax table that are not implemented.
