@@ -70,6 +70,8 @@ pub struct RunReport {
 #[derive(Debug, Clone, Default)]
 pub struct ThisPromise {
     pub promiser: Option<String>,
+    /// The promiser as written, before expansion (`callstack_promisers`).
+    pub written_promiser: String,
     pub handle: Option<String>,
     pub filename: String,
     pub dirname: String,

@@ -54,6 +54,7 @@ impl<'p> Agent<'p, '_> {
             frame.this.filename = filename;
             frame.this.dirname = dirname;
             frame.this.line = span.line;
+            frame.this.written_promiser = promise.ast.promiser.value().to_string();
             frame.this.promiser = None;
             frame.this.handle = None;
         }

@@ -157,9 +157,11 @@ impl CallContext for Agent<'_, '_> {
 
     fn caller_promisers(&self) -> Vec<String> {
         let callers = self.frames.len().saturating_sub(1);
+        // cf-agent names each calling promise by its promiser as written.
         self.frames[..callers]
             .iter()
-            .filter_map(|frame| frame.this.promiser.clone())
+            .filter(|frame| frame.this.promiser.is_some())
+            .map(|frame| frame.this.written_promiser.clone())
             .collect()
     }
 
