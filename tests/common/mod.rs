@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod mutate;
+pub mod differential;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

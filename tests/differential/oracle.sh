@@ -18,6 +18,7 @@
 # Procedure (the harness convention, see README.md):
 #   S=$(mktemp -d); cp POLICY.cf S/; mkdir -p S/.workdir/bin;
 #   ln -s /usr/bin/cf-promises S/.workdir/bin/cf-promises;
+#   cp stdlib/*.cf S/.workdir/inputs/lib/   (the project's stdlib = $(sys.libdir));
 #   cd S; CFENGINE_TEST_OVERRIDE_WORKDIR=S/.workdir cf-agent -K -f S/NAME.cf FLAGS </dev/null
 #
 # Environment:
@@ -60,8 +61,10 @@ daemons() {
 S=$(mktemp -d "${TMPDIR:-/tmp}/cfdiff.XXXXXXXX")
 S=$(cd "$S" && pwd -P)
 cp "$policy" "$S/$name"
-mkdir -p "$S/.workdir/bin"
+mkdir -p "$S/.workdir/bin" "$S/.workdir/inputs/lib"
 ln -s "$cf_promises" "$S/.workdir/bin/cf-promises"
+# The project's stdlib is installed where both agents find $(sys.libdir).
+cp "$(dirname "$0")/../../stdlib/"*.cf "$S/.workdir/inputs/lib/"
 
 before=$(daemons)
 out="$S/.workdir/oracle.out"

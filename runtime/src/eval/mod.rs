@@ -14,6 +14,7 @@
 pub mod action;
 pub mod body;
 pub mod bundle;
+mod call_definitions;
 pub mod context;
 pub mod expand;
 pub mod iterate;
@@ -23,6 +24,7 @@ pub mod lookup;
 pub mod persistence;
 pub mod promise;
 pub mod rval;
+pub mod tags;
 #[cfg(test)]
 mod tests;
 pub mod variables;
@@ -75,6 +77,8 @@ pub struct RunReport {
 #[derive(Debug, Clone, Default)]
 pub struct ThisPromise {
     pub promiser: Option<String>,
+    /// The promiser as written, before expansion (`callstack_promisers`).
+    pub written_promiser: String,
     pub handle: Option<String>,
     /// `this.service_policy`, while a services promise calls its bundle.
     pub service_policy: Option<String>,
@@ -151,6 +155,12 @@ pub struct Agent<'p, 'w> {
     pub(crate) package_cache_locks: HashSet<String>,
     /// The file an edit_line bundle is editing, and per-run edit state.
     pub(crate) edits: crate::promises::files::edit::EditRun,
+    /// Meta tags of soft classes and policy variables.
+    pub(crate) tags: tags::MetaTags,
+    /// What functions defined during the current promise iteration.
+    pub(crate) call_definitions: std::cell::RefCell<Vec<crate::functions::Definition>>,
+    /// Results of cached functions (`functions::CACHED`) in this run.
+    pub(crate) function_cache: std::cell::RefCell<HashMap<String, Value>>,
     bundlesequence: Option<Vec<String>>,
 }
 
@@ -227,9 +237,11 @@ impl<'p, 'w> Agent<'p, 'w> {
             Verbosity::Quiet => {}
         }
         let mut classes = ClassContext::new(hard);
+        let mut meta_tags = tags::MetaTags::default();
         for list in &options.define {
             for name in list.split(',').filter(|n| !n.is_empty()) {
                 classes.define("default", &canonify(name), ClassScope::Namespace);
+                meta_tags.set_class(&canonify(name), vec!["source=environment".into()]);
             }
         }
         let state = crate::state::StateStore::open(&state_workdir(&facts));
@@ -261,6 +273,9 @@ impl<'p, 'w> Agent<'p, 'w> {
             process_table: None,
             package_cache_locks: HashSet::new(),
             edits: crate::promises::files::edit::EditRun::default(),
+            tags: meta_tags,
+            call_definitions: std::cell::RefCell::default(),
+            function_cache: std::cell::RefCell::default(),
             bundlesequence: options.bundlesequence.clone(),
         };
         agent.load_persistent_classes(&options.negate);

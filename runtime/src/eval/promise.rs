@@ -36,6 +36,7 @@ impl<'p> Agent<'p, '_> {
         self.set_location(promise);
         for binding in self.iterations(promise.ast) {
             self.evaluate_iteration(promise, binding, pass);
+            self.apply_call_definitions();
             if self.fatal.is_some() {
                 return;
             }
@@ -53,6 +54,7 @@ impl<'p> Agent<'p, '_> {
             frame.this.filename = filename;
             frame.this.dirname = dirname;
             frame.this.line = span.line;
+            frame.this.written_promiser = promise.ast.promiser.value().to_string();
             frame.this.promiser = None;
             frame.this.handle = None;
         }

@@ -138,11 +138,30 @@ impl CallContext for Agent<'_, '_> {
         self.log.verbose(message);
     }
 
+    fn define(&self, definition: functions::Definition) -> Result<(), functions::FunctionError> {
+        self.call_definitions.borrow_mut().push(definition);
+        Ok(())
+    }
+
+    fn class_tags(&self, name: &str) -> Option<Vec<String>> {
+        self.class_tags_of(name)
+    }
+
+    fn variable_tags(&self, name: &str) -> Option<Vec<String>> {
+        self.variable_tags_of(name)
+    }
+
+    fn call_cache(&self) -> Option<&std::cell::RefCell<std::collections::HashMap<String, Value>>> {
+        Some(&self.function_cache)
+    }
+
     fn caller_promisers(&self) -> Vec<String> {
         let callers = self.frames.len().saturating_sub(1);
+        // cf-agent names each calling promise by its promiser as written.
         self.frames[..callers]
             .iter()
-            .filter_map(|frame| frame.this.promiser.clone())
+            .filter(|frame| frame.this.promiser.is_some())
+            .map(|frame| frame.this.written_promiser.clone())
             .collect()
     }
 

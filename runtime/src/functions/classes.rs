@@ -2,6 +2,7 @@
 //! `classmatch`, `classesmatching`, `isvariable`.
 
 use super::regex::full_match;
+use super::tags::any_tag_matches;
 use super::{
     class_result, scalar_arg, Arity, Builtin, CallContext, Function, FunctionError, FunctionResult,
 };
@@ -140,16 +141,23 @@ impl Function for IfElse {
     }
 }
 
-/// Visible classes fully matching the regex. Tag arguments are not
-/// applied: classes carry no meta tags yet (policies filtering time classes
-/// by `time_based` still get the right classes from a regex over them).
+/// Visible classes fully matching the regex (or equal to it) and, when
+/// tag regexes follow, having a tag that matches one of them.
 fn matching(context: &dyn CallContext, args: &[Value]) -> Result<Vec<String>, FunctionError> {
     let pattern = scalar_arg(args, 0)?;
+    let tag_patterns = &args[1..];
     let mut out = Vec::new();
     for class in context.class_names() {
-        if full_match(pattern, &class)? {
-            out.push(class);
+        if class != pattern && !full_match(pattern, &class)? {
+            continue;
         }
+        if !tag_patterns.is_empty() {
+            let tags = context.class_tags(&class).unwrap_or_default();
+            if !any_tag_matches(&tags, tag_patterns)? {
+                continue;
+            }
+        }
+        out.push(class);
     }
     Ok(out)
 }
@@ -216,21 +224,28 @@ fn splayclass(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     Ok(class_result(context.class_expression(&slot) == Some(true)))
 }
 
-/// `bundlesmatching(regex)`: the qualified names (`default:main`) of the
-/// policy's bundles that fully match, sorted. Tag filters need bundle meta
-/// tags, which are not kept yet.
+/// `bundlesmatching(regex, tag…)`: the qualified names (`default:main`)
+/// of the policy's bundles that fully match, sorted. With tag regexes, a
+/// bundle's `tags` meta variable must have an element matching the first
+/// (cf-agent only ever looks at the first).
 fn bundlesmatching(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    if args.len() > 1 {
-        return Err(FunctionError(
-            "bundlesmatching: tag filters are not supported yet".into(),
-        ));
-    }
     let pattern = scalar_arg(args, 0)?;
     let mut out = Vec::new();
     for name in context.bundle_names() {
-        if full_match(pattern, &name)? {
-            out.push(name);
+        if !full_match(pattern, &name)? {
+            continue;
         }
+        if let Some(first) = args.get(1) {
+            let tags = match context.variable(&format!("{name}_meta.tags")) {
+                Some(Value::List(items)) => items,
+                Some(Value::Scalar(text)) => text.split(',').map(str::to_string).collect(),
+                _ => Vec::new(),
+            };
+            if !any_tag_matches(&tags, std::slice::from_ref(first))? {
+                continue;
+            }
+        }
+        out.push(name);
     }
     out.sort();
     Ok(Value::List(out))
@@ -243,22 +258,31 @@ fn classify(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
 }
 
 /// Qualified names (`ns:bundle.name`) of variables fully matching the
-/// regex. Tag filters need variable tags, which the agent does not keep yet.
+/// regex and, when tag regexes follow, having a tag that matches one. A
+/// variable without a tag set passes any tag filter, as in cf-agent.
 fn matching_variables(
     context: &dyn CallContext,
     args: &[Value],
 ) -> Result<Vec<String>, FunctionError> {
-    if args.len() > 1 {
-        return Err(FunctionError(
-            "variablesmatching: tag filters are not supported yet".into(),
-        ));
-    }
     let pattern = scalar_arg(args, 0)?;
+    let tag_patterns = &args[1..];
     let mut out = Vec::new();
+    // A regex that does not compile matches nothing, as in cf-agent.
+    if super::regex::compile(pattern).is_err() {
+        return Ok(out);
+    }
     for name in context.variable_names() {
-        if full_match(pattern, &name)? {
-            out.push(name);
+        if !full_match(pattern, &name)? {
+            continue;
         }
+        if !tag_patterns.is_empty() {
+            if let Some(tags) = context.variable_tags(&name) {
+                if !any_tag_matches(&tags, tag_patterns)? {
+                    continue;
+                }
+            }
+        }
+        out.push(name);
     }
     out.sort();
     Ok(out)
@@ -331,7 +355,10 @@ mod tests {
             call(&c, "bundlesmatching", &["default:m.*"]),
             Ok(Value::list(["default:main"]))
         );
-        assert!(call(&c, "bundlesmatching", &[".*", "tag"]).is_err());
+        assert_eq!(
+            call(&c, "bundlesmatching", &[".*", "tag"]),
+            Ok(Value::List(vec![]))
+        );
     }
 
     #[test]

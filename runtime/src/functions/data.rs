@@ -141,9 +141,7 @@ fn mergedata(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
 /// Pretty JSON, as cf-agent prints it (two-space indent).
 fn storejson(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let json = json_arg(context, args, 0)?;
-    serde_json::to_string_pretty(&json)
-        .map(Value::Scalar)
-        .map_err(|e| FunctionError(format!("storejson: {e}")))
+    Ok(Value::Scalar(super::json_text::pretty(&json)))
 }
 
 /// A scalar as itself, a container as compact JSON.
@@ -154,7 +152,7 @@ fn storejson(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
 fn string(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     match &args[0] {
         Value::Scalar(text) => Ok(Value::Scalar(text.replace('"', "\\\""))),
-        other => Ok(Value::Scalar(to_json(other).to_string())),
+        other => Ok(Value::Scalar(super::json_text::compact(&to_json(other)))),
     }
 }
 
@@ -212,7 +210,9 @@ fn data_expand(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     Ok(Value::Data(expand(context, json_arg(context, args, 0)?)))
 }
 
-/// `{"0": match, "1": group 1, …}` of the first (unanchored) match.
+/// `{"0": match, "1": group 1, …}` of the first (unanchored) match; a
+/// named group appears under its name only, a group that took no part in
+/// the match as `""` (cf-agent's PCRE offsets).
 fn data_regextract(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let (pattern, text) = (scalar_arg(args, 0)?, scalar_arg(args, 1)?);
     let regex = super::regex::compile(pattern)?;
@@ -221,15 +221,12 @@ fn data_regextract(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
         .map_err(|e| FunctionError(format!("data_regextract: {e}")))?
         .ok_or_else(|| FunctionError(format!("data_regextract: '{pattern}' does not match")))?;
     let mut object = serde_json::Map::new();
-    for (at, group) in captures.iter().enumerate() {
-        if let Some(group) = group {
-            object.insert(at.to_string(), Json::String(group.as_str().to_string()));
-        }
-    }
-    for name in regex.capture_names().flatten() {
-        if let Some(group) = captures.name(name) {
-            object.insert(name.to_string(), Json::String(group.as_str().to_string()));
-        }
+    let text_of = |group: Option<fancy_regex::Match>| {
+        Json::String(group.map_or_else(String::new, |g| g.as_str().to_string()))
+    };
+    for (at, name) in regex.capture_names().enumerate() {
+        let key = name.map_or_else(|| at.to_string(), str::to_string);
+        object.insert(key, text_of(captures.get(at)));
     }
     Ok(Value::Data(Json::Object(object)))
 }
@@ -281,11 +278,16 @@ fn type_of(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     Ok(Value::scalar(if detail { detailed } else { kind }))
 }
 
+/// Only a container (object or array) is accepted, as in cf-agent.
 fn parsejson(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let text = scalar_arg(args, 0)?;
-    serde_json::from_str(text)
-        .map(Value::Data)
-        .map_err(|e| FunctionError(format!("parsejson: bad JSON: {e}")))
+    match super::json_text::parse(text) {
+        Ok(json @ (Json::Object(_) | Json::Array(_))) => Ok(Value::Data(json)),
+        Ok(_) => Err(FunctionError(format!(
+            "parsejson: non-container from parsing JSON expression '{text}'"
+        ))),
+        Err(e) => Err(FunctionError(format!("parsejson: bad JSON: {e}"))),
+    }
 }
 
 /// The container or list an argument names (or is).
@@ -304,12 +306,8 @@ fn getindices(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
         Some(Value::List(items)) => Ok(Value::List(
             (0..items.len()).map(|i| i.to_string()).collect(),
         )),
-        _ => match context.array_keys(name) {
-            keys if keys.is_empty() => Err(FunctionError(format!(
-                "getindices: no array or container '{name}'"
-            ))),
-            keys => Ok(Value::List(keys)),
-        },
+        // Neither an array nor a container: no indices, as in cf-agent.
+        _ => Ok(Value::List(context.array_keys(name))),
     }
 }
 
@@ -395,9 +393,7 @@ mod tests {
         );
         assert_eq!(
             call(&c, "data_regextract", &["b(?<n>.)", "abcd"]),
-            Ok(Value::Data(
-                serde_json::json!({"0": "bc", "1": "c", "n": "c"})
-            ))
+            Ok(Value::Data(serde_json::json!({"0": "bc", "n": "c"})))
         );
         assert_eq!(call(&c, "validjson", &["[1]"]), yes());
         assert!(call(&c, "mergedata", &[]).is_err());
@@ -447,6 +443,9 @@ mod tests {
             call(&c, "getvalues", &["d"]),
             Ok(Value::list(["true", "x", "1"]))
         );
-        assert!(call(&c, "getindices", &["nothing"]).is_err());
+        assert_eq!(
+            call(&c, "getindices", &["nothing"]),
+            Ok(Value::List(vec![]))
+        );
     }
 }

@@ -114,10 +114,9 @@ fn fileexists(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
 }
 
 fn filesexist(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    let paths = list_arg(context, args, 0)?;
     Ok(class_result(
-        list_arg(context, args, 0)?
-            .iter()
-            .all(|p| Path::new(p).exists()),
+        !paths.is_empty() && paths.iter().all(|p| Path::new(p).exists()),
     ))
 }
 
@@ -325,12 +324,16 @@ fn translatepath(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
 }
 
 fn file_hash(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    let path = scalar_arg(args, 0)?;
-    let bytes = fs::read(path).map_err(|e| FunctionError(format!("file_hash: '{path}': {e}")))?;
-    Ok(Value::Scalar(super::strings::digest_hex(
-        scalar_arg(args, 1)?,
-        &bytes,
-    )?))
+    let (path, algorithm) = (scalar_arg(args, 0)?, scalar_arg(args, 1)?);
+    match fs::read(path) {
+        Ok(bytes) => Ok(Value::Scalar(super::strings::digest_hex(
+            algorithm, &bytes,
+        )?)),
+        // cf-agent hashes nothing and prints the zeroed digest.
+        Err(_) => Ok(Value::Scalar(
+            super::strings::digest_hex(algorithm, b"")?.replace(|_| true, "0"),
+        )),
+    }
 }
 
 /// Free space for unprivileged users, in KiB.
@@ -341,7 +344,8 @@ fn diskfree(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     // SAFETY: zeroed statvfs is valid; statvfs fills it from a NUL-terminated path.
     let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
     if unsafe { libc::statvfs(c_path.as_ptr(), &mut stats) } != 0 {
-        return Err(FunctionError(format!("diskfree: cannot stat '{path}'")));
+        // cf-agent logs the error and answers 0.
+        return Ok(Value::scalar("0"));
     }
     let kib = stats.f_bavail.saturating_mul(stats.f_frsize) / 1024;
     Ok(Value::Scalar(kib.to_string()))
@@ -354,7 +358,8 @@ fn lsdir(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let pattern = scalar_arg(args, 1)?;
     let full = bool_arg(args, 2)?;
     // cf-agent builds its list by prepending: readdir order, reversed.
-    let mut names = directory_entries(dir)?;
+    // A directory that cannot be read has no entries.
+    let mut names = directory_entries(dir).unwrap_or_default();
     names.reverse();
     let mut out = Vec::new();
     for name in names {
@@ -511,7 +516,7 @@ mod tests {
         .unwrap_or_default();
         deep.sort();
         assert_eq!(deep, [format!("{d}/sub/deep/b.txt")]);
-        assert!(call(&c, "lsdir", &["/no/such/dir", "", "false"]).is_err());
+        assert_eq!(call(&c, "lsdir", &["/no/such/dir", "", "false"]), list(&[]));
         let _ = fs::remove_dir_all(&dir);
     }
 }

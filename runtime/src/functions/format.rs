@@ -220,15 +220,14 @@ fn convert(spec: &Spec, text: &str) -> String {
     }
 }
 
-/// `%S`: a list as policy text (`{ "a", "b" }`, quotes escaped), a
-/// container as compact JSON; anything else fails, as in cf-agent.
+/// `%S`: the list or container a variable *name* holds, as policy text
+/// (`{ "a", "b" }`, quotes escaped) or compact JSON. As in cf-agent, a value
+/// (`@(list)`, a nested call, inline JSON) is refused, as is a name of
+/// anything else.
 fn policy_text(context: &dyn CallContext, value: &Value) -> Result<String, FunctionError> {
     let resolved = match value {
-        Value::Scalar(text) if text.trim_start().starts_with(['[', '{']) => {
-            serde_json::from_str(text).ok().map(Value::Data)
-        }
         Value::Scalar(name) => context.variable(name),
-        other => Some(other.clone()),
+        _ => None,
     };
     match resolved {
         Some(Value::List(items)) => {
@@ -238,7 +237,7 @@ fn policy_text(context: &dyn CallContext, value: &Value) -> Result<String, Funct
                 .collect();
             Ok(format!("{{ {} }}", quoted.join(", ")))
         }
-        Some(Value::Data(json)) => Ok(json.to_string()),
+        Some(Value::Data(json)) => Ok(super::json_text::compact(&json)),
         _ => Err(FunctionError(
             "format() with %S needs a list or a data container".into(),
         )),
@@ -323,7 +322,7 @@ mod tests {
             .insert("d".into(), Value::Data(serde_json::json!({"a": 1})));
         assert_eq!(call(&c, "format", &["%S", "l"]), scalar(r#"{ "b", "a" }"#));
         assert_eq!(call(&c, "format", &["%S", "d"]), scalar(r#"{"a":1}"#));
-        assert_eq!(call(&c, "format", &["%S", r#"["x"]"#]), scalar(r#"["x"]"#));
+        assert!(call(&c, "format", &["%S", r#"["x"]"#]).is_err());
         c.variables.insert("s".into(), Value::scalar("text"));
         assert!(call(&c, "format", &["%S", "s"]).is_err());
     }

@@ -211,7 +211,7 @@ fn readreallist(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
 }
 
 fn parse_json_text(text: &str, path: &str) -> FunctionResult {
-    serde_json::from_str(text)
+    super::json_text::parse(text)
         .map(Value::Data)
         .map_err(|e| FunctionError(format!("'{path}' is not valid JSON: {e}")))
 }
@@ -368,7 +368,8 @@ fn file_lines(path: &str) -> Result<Vec<String>, FunctionError> {
 fn countlinesmatching(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let pattern = scalar_arg(args, 0)?;
     let mut count = 0;
-    for line in file_lines(scalar_arg(args, 1)?)? {
+    // A file that cannot be read has no matching lines.
+    for line in file_lines(scalar_arg(args, 1)?).unwrap_or_default() {
         if full_match(pattern, &line)? {
             count += 1;
         }
@@ -401,7 +402,7 @@ fn getfields(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
         }
         if count == 0 {
             for (at, field) in split(&line, separator, 31, true)?.into_iter().enumerate() {
-                define(context, &format!("{array}[{}]", at + 1), field);
+                define(context, "getfields", &format!("{array}[{}]", at + 1), field);
             }
         }
         count += 1;
@@ -472,6 +473,7 @@ enum Cell {
 /// number when `indexed`), and returns the number of rows.
 fn define_rows(
     context: &dyn CallContext,
+    function: &'static str,
     array: &str,
     rows: Vec<Vec<String>>,
     indexed: bool,
@@ -495,7 +497,7 @@ fn define_rows(
             if !valid && !is_key {
                 return Err(FunctionError(format!("'{field}' is not a number")));
             }
-            define(context, &format!("{array}[{key}][{at}]"), field);
+            define(context, function, &format!("{array}[{key}][{at}]"), field);
         }
     }
     Ok(Value::Scalar(count.to_string()))
@@ -504,17 +506,20 @@ fn define_rows(
 /// `(array, file, comment, split, max, bytes)`.
 fn read_array(
     context: &dyn CallContext,
+    function: &'static str,
     args: &[Value],
     indexed: bool,
     cell: Cell,
 ) -> FunctionResult {
-    let rows = file_rows(&args[1..])?;
-    define_rows(context, scalar_arg(args, 0)?, rows, indexed, cell)
+    // cf-agent counts 0 rows in a file it cannot read.
+    let rows = file_rows(&args[1..]).unwrap_or_default();
+    define_rows(context, function, scalar_arg(args, 0)?, rows, indexed, cell)
 }
 
 /// `(array, text, comment, split, max, bytes)`.
 fn parse_array(
     context: &dyn CallContext,
+    function: &'static str,
     args: &[Value],
     indexed: bool,
     cell: Cell,
@@ -531,32 +536,32 @@ fn parse_array(
         scalar_arg(args, 3)?,
         int_arg(args, 4)?,
     )?;
-    define_rows(context, scalar_arg(args, 0)?, rows, indexed, cell)
+    define_rows(context, function, scalar_arg(args, 0)?, rows, indexed, cell)
 }
 
 fn readstringarray(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    read_array(c, args, false, Cell::String)
+    read_array(c, "readstringarray", args, false, Cell::String)
 }
 fn readstringarrayidx(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    read_array(c, args, true, Cell::String)
+    read_array(c, "readstringarrayidx", args, true, Cell::String)
 }
 fn readintarray(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    read_array(c, args, false, Cell::Int)
+    read_array(c, "readintarray", args, false, Cell::Int)
 }
 fn readrealarray(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    read_array(c, args, false, Cell::Real)
+    read_array(c, "readrealarray", args, false, Cell::Real)
 }
 fn parsestringarray(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    parse_array(c, args, false, Cell::String)
+    parse_array(c, "parsestringarray", args, false, Cell::String)
 }
 fn parsestringarrayidx(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    parse_array(c, args, true, Cell::String)
+    parse_array(c, "parsestringarrayidx", args, true, Cell::String)
 }
 fn parseintarray(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    parse_array(c, args, false, Cell::Int)
+    parse_array(c, "parseintarray", args, false, Cell::Int)
 }
 fn parserealarray(c: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    parse_array(c, args, false, Cell::Real)
+    parse_array(c, "parserealarray", args, false, Cell::Real)
 }
 
 #[cfg(test)]

@@ -409,11 +409,14 @@ fn ip_key(text: &str) -> Option<Vec<u16>> {
     }
 }
 
+/// Six hexadecimal parts; anything else is not an address.
 fn mac_key(text: &str) -> Option<Vec<u16>> {
-    text.trim()
+    let parts: Option<Vec<u16>> = text
+        .trim()
         .split([':', '-'])
         .map(|part| u16::from_str_radix(part, 16).ok())
-        .collect()
+        .collect();
+    parts.filter(|parts| parts.len() == 6)
 }
 
 /// `sublist(list, "head"|"tail", n)`.

@@ -81,6 +81,7 @@ fn pairs(
 ) -> Result<Vec<(String, String)>, FunctionError> {
     let mut out = Vec::new();
     let mut push = |key: &str, json: &Json| match json {
+        Json::Null => out.push((key.to_string(), "null".to_string())),
         Json::Array(items) => out.extend(
             items
                 .iter()
@@ -126,12 +127,26 @@ fn apply(template: &str, key: &str, value: &str) -> String {
 
 fn maparray(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let template = scalar_arg(args, 0)?;
-    Ok(Value::List(
-        pairs(context, args, 1)?
-            .iter()
-            .map(|(k, v)| apply(template, k, v))
-            .collect(),
-    ))
+    Ok(Value::List(expansions(template, pairs(context, args, 1)?)))
+}
+
+/// The template for each pair; a key's values that expand to the same
+/// text give it once (a template without `$(this.v)` once per key).
+fn expansions(template: &str, pairs: Vec<(String, String)>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut key_start = 0;
+    let mut last_key: Option<String> = None;
+    for (key, value) in pairs {
+        if last_key.as_deref() != Some(key.as_str()) {
+            key_start = out.len();
+            last_key = Some(key.clone());
+        }
+        let text = apply(template, &key, &value);
+        if !out[key_start..].contains(&text) {
+            out.push(text);
+        }
+    }
+    out
 }
 
 /// `mapdata("none"|"json"|"canonify", template, data)` → data array.
@@ -139,8 +154,7 @@ fn mapdata(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     let mode = scalar_arg(args, 0)?;
     let template = scalar_arg(args, 1)?;
     let mut out = Vec::new();
-    for (key, value) in pairs(context, args, 2)? {
-        let text = apply(template, &key, &value);
+    for text in expansions(template, pairs(context, args, 2)?) {
         out.push(match mode {
             "none" => Json::String(text),
             "canonify" => Json::String(super::strings::canonify_bytes(&text)),

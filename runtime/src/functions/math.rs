@@ -239,11 +239,18 @@ fn eval(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     if args.len() > 2 && scalar_arg(args, 2)? != "infix" {
         return Err(FunctionError("eval: only infix expressions exist".into()));
     }
-    let value = super::infix::evaluate(expression)?;
-    match mode {
-        "math" => Ok(Value::Scalar(real_text(value))),
-        "class" => Ok(class_result(value != 0.0)),
-        other => Err(FunctionError(format!("eval: unknown mode '{other}'"))),
+    // cf-agent reads an empty expression as 0, and answers a bad one with
+    // an empty string (math) or false (class), not with a failure.
+    let value = if expression.trim().is_empty() {
+        Ok(0.0)
+    } else {
+        super::infix::evaluate(expression)
+    };
+    match (mode, value) {
+        ("math", Ok(value)) => Ok(Value::Scalar(real_text(value))),
+        ("math", Err(_)) => Ok(Value::scalar("")),
+        ("class", value) => Ok(class_result(value.is_ok_and(|v| v != 0.0))),
+        (other, _) => Err(FunctionError(format!("eval: unknown mode '{other}'"))),
     }
 }
 
@@ -328,6 +335,11 @@ mod tests {
             call(&c, "eval", &["5 % 3 - -1", "math", "infix"]),
             scalar("3.000000")
         );
-        assert!(call(&c, "eval", &["2+", "math", "infix"]).is_err());
+        assert_eq!(call(&c, "eval", &["2+", "math", "infix"]), scalar(""));
+        assert_eq!(call(&c, "eval", &["2+", "class", "infix"]), no());
+        assert_eq!(
+            call(&c, "eval", &[" ", "math", "infix"]),
+            scalar("0.000000")
+        );
     }
 }

@@ -16,9 +16,11 @@ mod glob;
 mod infix;
 mod introspection;
 mod io;
+pub(crate) mod json_text;
 mod lists;
 mod map;
 mod math;
+mod modules;
 pub(crate) mod mustache;
 mod net;
 pub(crate) mod regex;
@@ -26,6 +28,7 @@ mod search;
 pub mod status;
 mod strings;
 mod system;
+mod tags;
 mod time;
 
 /// cf-agent's `StringHash`, also used by `select_class`.
@@ -62,13 +65,78 @@ pub trait CallContext {
     fn bundle_names(&self) -> Vec<String> {
         Vec::new()
     }
-    /// Defines `name` (an array entry such as `arr[0]`) in the calling
-    /// bundle, for functions that fill arrays (`regextract`, `getfields`,
-    /// `read*array`, `parse*array`).
-    fn define_variable(&self, name: &str, _value: Value) -> Result<(), FunctionError> {
+    /// Makes a definition from inside a call; the agent applies it once
+    /// the calling promise iteration is done, as cf-agent's functions put
+    /// variables and classes straight into its context.
+    fn define(&self, definition: Definition) -> Result<(), FunctionError> {
         Err(FunctionError(format!(
-            "cannot define '{name}': the agent does not yet take variables defined by functions"
+            "cannot define {}: this context takes no definitions from functions",
+            definition.describe()
         )))
+    }
+    /// The meta tags of class `name` (`ns:name` or bare); `None` when the
+    /// class is not defined.
+    fn class_tags(&self, _name: &str) -> Option<Vec<String>> {
+        None
+    }
+    /// The meta tags of variable `name`, as `$(name)` would find it; `None`
+    /// when it is not defined or was defined without a tag set (module
+    /// lines before any `^meta`).
+    fn variable_tags(&self, _name: &str) -> Option<Vec<String>> {
+        None
+    }
+    /// Results of cached functions ([`CACHED`]) made earlier in this run,
+    /// by function and arguments; `None` where nothing is cached.
+    fn call_cache(&self) -> Option<&std::cell::RefCell<HashMap<String, Value>>> {
+        None
+    }
+}
+
+/// Functions cf-agent calls once per run for the same arguments (its
+/// function cache): later calls answer the first call's result. Unlike
+/// cf-agent, whose cache key is the arguments alone (so `returnszero(c, s)`
+/// can answer the result of an earlier `execresult_as_data(c, s)`), the key
+/// here includes the function's name.
+pub const CACHED: &[&str] = &[
+    "execresult",
+    "execresult_as_data",
+    "findprocesses",
+    "host2ip",
+    "ip2host",
+    "ldaplist",
+    "ldapvalue",
+    "processexists",
+    "readtcp",
+    "regldap",
+    "returnszero",
+];
+
+/// Something a function defines from inside its call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Definition {
+    /// A variable or array entry (`arr[0]`), in the calling bundle unless
+    /// the name is qualified (`b.arr[0]`), tagged `function=<function>`.
+    Variable {
+        function: &'static str,
+        name: String,
+        value: Value,
+    },
+    /// Output of a module (`usemodule`, `read_module_protocol`), applied
+    /// line by line with the module protocol; `command` gives the default
+    /// context (its canonified basename); `print` logs unknown lines.
+    ModuleOutput {
+        command: String,
+        lines: Vec<String>,
+        print: bool,
+    },
+}
+
+impl Definition {
+    fn describe(&self) -> String {
+        match self {
+            Definition::Variable { name, .. } => format!("'{name}'"),
+            Definition::ModuleOutput { command, .. } => format!("the output of module '{command}'"),
+        }
     }
 }
 
@@ -156,6 +224,8 @@ impl FunctionTable {
             net::FUNCTIONS,
             search::FUNCTIONS,
             system::FUNCTIONS,
+            tags::FUNCTIONS,
+            modules::FUNCTIONS,
             time::FUNCTIONS,
         ] {
             for function in family {
@@ -180,7 +250,16 @@ impl FunctionTable {
                 args.len()
             )));
         }
-        function.call(context, args)
+        let Some(cache) = context.call_cache().filter(|_| CACHED.contains(&name)) else {
+            return function.call(context, args);
+        };
+        let key = format!("{name}{args:?}");
+        if let Some(value) = cache.borrow().get(&key) {
+            return Ok(value.clone());
+        }
+        let value = function.call(context, args)?;
+        cache.borrow_mut().insert(key, value.clone());
+        Ok(value)
     }
 }
 
@@ -206,8 +285,13 @@ pub(crate) fn scalar_arg(args: &[Value], at: usize) -> Result<&str, FunctionErro
 /// agent cannot take the definition the entry stays undefined but the call
 /// still returns its class or count, so `if => regextract(…)` keeps
 /// working; the log says why.
-pub(crate) fn define(context: &dyn CallContext, name: &str, value: String) {
-    if let Err(error) = context.define_variable(name, Value::Scalar(value)) {
+pub(crate) fn define(context: &dyn CallContext, function: &'static str, name: &str, value: String) {
+    let definition = Definition::Variable {
+        function,
+        name: name.to_string(),
+        value: Value::Scalar(value),
+    };
+    if let Err(error) = context.define(definition) {
         context.note(&error.0);
     }
 }
@@ -269,18 +353,19 @@ pub(crate) mod test_context {
     pub struct FixedContext {
         pub classes: Vec<String>,
         pub variables: HashMap<String, Value>,
-        pub defined: std::cell::RefCell<Vec<(String, Value)>>,
+        pub defined: std::cell::RefCell<Vec<Definition>>,
+        /// Tags by class or variable name, for the tag functions.
+        pub tags: HashMap<String, Vec<String>>,
     }
 
     impl FixedContext {
         /// What functions defined, by name.
         pub fn defined(&self, name: &str) -> Option<Value> {
             let defined = self.defined.borrow();
-            defined
-                .iter()
-                .rev()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
+            defined.iter().rev().find_map(|d| match d {
+                Definition::Variable { name: n, value, .. } if n == name => Some(value.clone()),
+                _ => None,
+            })
         }
     }
 
@@ -319,9 +404,18 @@ pub(crate) mod test_context {
         fn bundle_names(&self) -> Vec<String> {
             vec!["default:main".into(), "default:helper".into()]
         }
-        fn define_variable(&self, name: &str, value: Value) -> Result<(), FunctionError> {
-            self.defined.borrow_mut().push((name.to_string(), value));
+        fn define(&self, definition: Definition) -> Result<(), FunctionError> {
+            self.defined.borrow_mut().push(definition);
             Ok(())
+        }
+        fn class_tags(&self, name: &str) -> Option<Vec<String>> {
+            self.classes
+                .iter()
+                .any(|c| c == name)
+                .then(|| self.tags.get(name).cloned().unwrap_or_default())
+        }
+        fn variable_tags(&self, name: &str) -> Option<Vec<String>> {
+            self.tags.get(name).cloned()
         }
     }
 

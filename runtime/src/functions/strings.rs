@@ -339,7 +339,7 @@ fn regextract(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     };
     for (at, group) in groups.into_iter().enumerate() {
         if let Some(group) = group {
-            super::define(context, &format!("{array}[{at}]"), group);
+            super::define(context, "regextract", &format!("{array}[{at}]"), group);
         }
     }
     Ok(class_result(true))

@@ -132,9 +132,9 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
 ];
 
 /// What a command printed and how it ended.
-struct Run {
-    output: String,
-    exit_code: i32,
+pub(super) struct Run {
+    pub(super) output: String,
+    pub(super) exit_code: i32,
 }
 
 /// Words of a command line, honouring single and double quotes.
@@ -171,7 +171,7 @@ fn split_command(command: &str) -> Vec<String> {
 
 /// Runs `command` with `shell` (`noshell`, `useshell`, `powershell`) and
 /// collects `stdout`, `stderr` or `both` (interleaved as written).
-fn run(command: &str, shell: &str, output: &str) -> Result<Run, FunctionError> {
+pub(super) fn run(command: &str, shell: &str, output: &str) -> Result<Run, FunctionError> {
     // An absolute command must name an executable, whatever the shell.
     if command.starts_with('/') {
         let program = split_command(command)
@@ -226,6 +226,15 @@ fn run(command: &str, shell: &str, output: &str) -> Result<Run, FunctionError> {
             process.stdout(writer).stderr(copy);
         }
         other => return Err(FunctionError(format!("unknown output option '{other}'"))),
+    }
+    let mask = crate::process::inherited_umask();
+    // SAFETY: the closure runs in the child between fork and exec and
+    // only calls umask, which is async-signal-safe.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut process, move || {
+            libc::umask(mask);
+            Ok(())
+        });
     }
     let mut child = process
         .spawn()
@@ -371,16 +380,19 @@ fn getusers(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
 }
 
 /// `{username, uid, gid, description, home_dir, shell}` of a user (name or
-/// uid; without argument, the user running the agent).
+/// uid). Without argument, and (as in cf-agent) for an unknown user, the
+/// user running the agent.
 fn getuserinfo(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    // SAFETY: getuid has no preconditions.
+    let me = unsafe { libc::getuid() }.to_string();
     let who = if args.is_empty() {
-        // SAFETY: getuid has no preconditions.
-        unsafe { libc::getuid() }.to_string()
+        me.clone()
     } else {
         scalar_arg(args, 0)?.to_string()
     };
-    let e =
-        find_entry("/etc/passwd", &who).ok_or_else(|| FunctionError(format!("no user '{who}'")))?;
+    let e = find_entry("/etc/passwd", &who)
+        .or_else(|| find_entry("/etc/passwd", &me))
+        .ok_or_else(|| FunctionError(format!("no user '{who}'")))?;
     let field = |at: usize| e.get(at).cloned().unwrap_or_default();
     let number = |at: usize| field(at).parse::<u64>().map_or(Json::Null, Json::from);
     Ok(Value::Data(json!({

@@ -70,8 +70,10 @@ fn now(_: &dyn CallContext, _: &[Value]) -> FunctionResult {
     Ok(Value::Scalar(epoch_now().to_string()))
 }
 
-/// The epoch of a local calendar date (`mktime`).
-fn local_epoch(args: &[Value]) -> Result<i64, FunctionError> {
+/// The epoch of a local calendar date (`mktime`). cf-agent's `on()` counts
+/// months and days from 0 (`on(2000, 1, 1, …)` is 2 February), `laterthan()`
+/// from 1.
+fn local_epoch(args: &[Value], zero_based: bool) -> Result<i64, FunctionError> {
     let field = |at| -> Result<libc::c_int, FunctionError> {
         libc::c_int::try_from(int_arg(args, at)?)
             .map_err(|_| FunctionError(format!("argument {} is out of range", at + 1)))
@@ -80,8 +82,9 @@ fn local_epoch(args: &[Value]) -> Result<i64, FunctionError> {
     // normalises it.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     tm.tm_year = field(0)? - 1900;
-    tm.tm_mon = field(1)? - 1;
-    tm.tm_mday = field(2)?;
+    let offset = if zero_based { 0 } else { 1 };
+    tm.tm_mon = field(1)? - offset;
+    tm.tm_mday = field(2)? + 1 - offset;
     tm.tm_hour = field(3)?;
     tm.tm_min = field(4)?;
     tm.tm_sec = field(5)?;
@@ -95,16 +98,20 @@ fn local_epoch(args: &[Value]) -> Result<i64, FunctionError> {
 }
 
 fn on(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    Ok(Value::Scalar(local_epoch(args)?.to_string()))
+    Ok(Value::Scalar(local_epoch(args, true)?.to_string()))
 }
 
 fn laterthan(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    Ok(class_result(epoch_now() > local_epoch(args)?))
+    Ok(class_result(epoch_now() > local_epoch(args, false)?))
 }
 
 /// `strftime("localtime"|"gmtime", format, epoch)` through the C library,
 /// so every conversion behaves as in cf-agent.
 fn strftime(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    if scalar_arg(args, 1)?.is_empty() {
+        // strftime(3) writes nothing, which cf-agent takes as a failure.
+        return Err(FunctionError("strftime: the format is empty".into()));
+    }
     let format = std::ffi::CString::new(scalar_arg(args, 1)?)
         .map_err(|_| FunctionError("strftime: the format holds a NUL byte".into()))?;
     let epoch: libc::time_t = int_arg(args, 2)?;

@@ -42,6 +42,10 @@ pub fn actuate(agent: &mut Agent, promise: &Promise, promiser: &Expanded, bindin
         None => default_scope(agent),
     };
     agent.classes.define(&namespace, &name, scope);
+    let tags = crate::eval::tags::promise_tags(&super::vars::meta_list(agent, promise, binding));
+    agent
+        .tags
+        .set_class(&crate::eval::context::qualify(&namespace, &name), tags);
     if let Some(minutes) = persistent {
         let mut tags = vec!["source=promise".to_string()];
         if let Some(meta) = promise.constraint("meta") {

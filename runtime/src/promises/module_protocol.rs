@@ -17,9 +17,9 @@
 //! - other non-empty lines are logged at info level as `M '<cmd>': line`
 //!   when the output is printed (`no_output => "false"`).
 //!
-//! Not yet kept: variable tags from `^meta` (there is no tag store yet, so
-//! `getvariablemetatags` cannot see them) and class persistence (there is no
-//! state store yet: a `^persistence` class is defined for this run only).
+//! Variables and classes carry the tags of the last `^meta` (none before
+//! one: such variables have no tag set at all). Not yet kept: class
+//! persistence (a `^persistence` class is defined for this run only).
 
 use serde_json::Value as Json;
 
@@ -217,6 +217,10 @@ fn define_class(agent: &mut Agent, state: &ModuleState, rest: &str, line: &str) 
     agent
         .classes
         .define(&namespace, &name, ClassScope::Namespace);
+    agent.tags.set_class(
+        &crate::eval::context::qualify(&namespace, &name),
+        state.tags.clone(),
+    );
 }
 
 fn undefine_classes(agent: &mut Agent, rest: &str, line: &str) {
@@ -250,9 +254,14 @@ fn set_variable(agent: &mut Agent, state: &ModuleState, name: &str, value: Value
         "Defined variable '{name}' in context '{}'",
         state.context
     ));
-    agent
-        .variables
-        .set(&scope_key(&namespace, &scope), parsed.key(), value);
+    let scope = scope_key(&namespace, &scope);
+    let key = parsed.key();
+    if state.tags.is_empty() {
+        agent.tags.clear_variable(&scope, &key);
+    } else {
+        agent.tags.set_variable(&scope, &key, state.tags.clone());
+    }
+    agent.variables.set(&scope, key, value);
 }
 
 /// cf-agent's `RlistParseString`: `{ "a", 'b' }`, nothing else.

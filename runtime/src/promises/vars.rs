@@ -30,7 +30,17 @@ pub fn actuate(
         return;
     };
     let scope = scope_key(&frame.namespace, &format!("{}{scope_suffix}", frame.name));
-    let key = VarName::parse(&promiser.text).key();
+    let name = VarName::parse(&promiser.text);
+    if matches!(value, Value::Data(_)) && !name.indices.is_empty() {
+        if !agent.pre_evaluating {
+            agent.log.error(&format!(
+                "Cannot assign a container to an indexed variable name '{}'. Should be assigned to '{}' instead",
+                promiser.text, name.base
+            ));
+        }
+        return;
+    }
+    let key = name.key();
     let policy = promise
         .constraint("policy")
         .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
@@ -48,8 +58,25 @@ pub fn actuate(
         ),
         (_, value) => value,
     };
+    let tags = crate::eval::tags::promise_tags(&meta_list(agent, promise, binding));
+    agent.tags.set_variable(&scope, &key, tags);
     agent.variables.set(&scope, key, value);
     agent.outcome_classes(promise, binding, &Outcome::Kept);
+}
+
+/// The promise's `meta` attribute: a list, or one tag.
+pub(crate) fn meta_list(agent: &Agent, promise: &Promise, binding: &Binding) -> Vec<String> {
+    let Some(constraint) = promise.constraint("meta") else {
+        return Vec::new();
+    };
+    match agent
+        .evaluate_rval(&constraint.ast.rval, binding)
+        .map(|e| e.value)
+    {
+        Some(Value::List(items)) => items,
+        Some(Value::Scalar(text)) => vec![text],
+        _ => Vec::new(),
+    }
 }
 
 /// The value of a vars-like promise (`string => …`, `slist => …`, …) in
