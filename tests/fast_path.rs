@@ -125,7 +125,10 @@ fn deep_nesting_is_left_to_the_grammar_without_overflowing() {
         for rval in [calls, format!("\"{vars}\""), vars] {
             let text = format!("bundle agent a {{ vars: \"v\" string => {rval}; }}");
             if let Some(difference) = disagreement(&text) {
-                panic!("depth {depth}: {}", &difference[..difference.len().min(2000)]);
+                panic!(
+                    "depth {depth}: {}",
+                    &difference[..difference.len().min(2000)]
+                );
             }
         }
     }

@@ -1,8 +1,8 @@
 //! Helpers shared by the end-to-end tests.
 #![allow(dead_code)]
 
-pub mod mutate;
 pub mod differential;
+pub mod mutate;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

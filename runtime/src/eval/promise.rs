@@ -328,7 +328,7 @@ impl<'p> Agent<'p, '_> {
             return false;
         }
         // Edit promises run inside their files promise's lock.
-        salt.is_empty() || self.take_lock(promise, promiser, binding, &digest)
+        !salt.is_empty() || self.take_lock(promise, promiser, binding, &digest)
     }
 
     /// A constraint's value as text, calls written out rather than made.

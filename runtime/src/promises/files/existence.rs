@@ -361,10 +361,21 @@ fn write_content(job: &mut FileJob, content: &str) {
     // Through a symlink, the file it points to is written.
     let path: PathBuf =
         fs::canonicalize(&job.target.path).unwrap_or_else(|_| job.target.path.clone());
-    if fs::read(&path).is_ok_and(|old| old == content.as_bytes()) {
+    let old = fs::read(&path).unwrap_or_default();
+    if old == content.as_bytes() {
         return;
     }
-    if !job.making_changes(format!("update file '{shown}' with content '{content}'")) {
+    let difference = crate::fileops::diff::unified(
+        &crate::fileops::diff::lines_of(&String::from_utf8_lossy(&old)),
+        &crate::fileops::diff::lines_of(content),
+        &shown,
+        &shown,
+        3,
+    );
+    if !job.making_changes(format!(
+        "update file '{shown}' with content:\n{}",
+        difference.trim_end()
+    )) {
         return;
     }
     match atomic::replace(

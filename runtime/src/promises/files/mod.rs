@@ -42,7 +42,6 @@ use attributes::FilesAttributes;
 /// Attributes whose behaviour is not built yet.
 const NOT_YET: &[&str] = &["copy_from", "link_from", "acl", "repository"];
 
-
 fn promise_has(job: &FileJob, name: &str) -> bool {
     job.promise.constraint(name).is_some()
 }

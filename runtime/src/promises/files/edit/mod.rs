@@ -80,7 +80,6 @@ impl EditRun {
     }
 }
 
-
 /// The files promise step: edits the promiser if the promise asks for it.
 pub(super) fn edit(job: &mut FileJob) {
     let edit_line = job.promise.constraint("edit_line").is_some();
