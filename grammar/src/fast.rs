@@ -132,15 +132,12 @@ impl Reader<'_> {
     }
 
     fn span(&mut self, start: usize, end: usize) -> Span {
-        let (start, end) = (self.base + start, self.base + end);
-        let (line, column) = self.lines.line_column_near(start, &mut self.line_hint);
-        Span {
-            file: self.file,
-            start: start as u32,
-            end: end as u32,
-            line,
-            column,
-        }
+        self.lines.span_near(
+            self.file,
+            self.base + start,
+            self.base + end,
+            &mut self.line_hint,
+        )
     }
 
     fn ident_end(&self, from: usize) -> usize {

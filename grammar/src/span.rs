@@ -86,6 +86,18 @@ impl LineIndex {
         (line, column)
     }
 
+    /// [`LineIndex::span`], finding the line as [`LineIndex::line_column_near`] does.
+    pub fn span_near(&self, file: FileId, start: usize, end: usize, hint: &mut usize) -> Span {
+        let (line, column) = self.line_column_near(start, hint);
+        Span {
+            file,
+            start: start as u32,
+            end: end as u32,
+            line,
+            column,
+        }
+    }
+
     pub fn span(&self, file: FileId, start: usize, end: usize) -> Span {
         let (line, column) = self.line_column(start);
         Span {

@@ -58,7 +58,11 @@ pub(crate) fn bundle_outcome(worst: Option<Outcome>) -> Outcome {
 }
 
 /// The bundle name and arguments `usebundle` gives.
-fn call_of(agent: &Agent, rval: &Rval, binding: &Binding) -> Option<(String, Vec<Value>)> {
+pub(crate) fn call_of(
+    agent: &Agent,
+    rval: &Rval,
+    binding: &Binding,
+) -> Option<(String, Vec<Value>)> {
     match rval {
         Rval::Call(call) => {
             let name = agent.expand(call.function.text(), binding).text;

@@ -32,7 +32,6 @@ use std::fs;
 use std::path::PathBuf;
 
 use compiler::ir::Promise;
-use grammar::ast::Rval;
 
 use super::{would, FileJob};
 use crate::eval::expand::Binding;
@@ -210,7 +209,9 @@ impl Editor {
         let Some(constraint) = job.promise.constraint("edit_line") else {
             return Vec::new();
         };
-        let Some((name, args)) = bundle_call(job.agent, &constraint.ast.rval, job.binding) else {
+        let Some((name, args)) =
+            crate::promises::methods::call_of(job.agent, &constraint.ast.rval, job.binding)
+        else {
             job.agent
                 .log
                 .error(&format!("edit_line of '{}' names no bundle", job.promiser));
@@ -366,28 +367,6 @@ fn kept(job: &mut FileJob, message: String) {
             .outcome_classes(job.promise, job.binding, &Outcome::Kept);
     }
     job.push(Outcome::Kept);
-}
-
-/// The bundle name and arguments of an `edit_line` value.
-fn bundle_call(agent: &Agent, rval: &Rval, binding: &Binding) -> Option<(String, Vec<Value>)> {
-    match rval {
-        Rval::Call(call) => {
-            let name = agent.expand(call.function.text(), binding).text;
-            let args = call
-                .args
-                .iter()
-                .map(|arg| agent.evaluate_rval(arg, binding).map(|e| e.value))
-                .collect::<Option<Vec<_>>>()?;
-            Some((name, args))
-        }
-        other => {
-            let evaluated = agent.evaluate_rval(other, binding)?;
-            evaluated
-                .value
-                .as_scalar()
-                .map(|n| (n.to_string(), Vec::new()))
-        }
-    }
 }
 
 /// An edit promise (insert_lines, delete_lines, replace_patterns,
