@@ -142,6 +142,30 @@ impl<'p> Agent<'p, '_> {
         out
     }
 
+    /// The bundle's parameters bound to `args`; an error naming `kind`
+    /// when their numbers differ.
+    fn bind_params(
+        &self,
+        id: BundleId,
+        args: Vec<Value>,
+        kind: &str,
+    ) -> Result<HashMap<String, Value>, String> {
+        let bundle = self.policy.bundle(id);
+        let params = &bundle.ast.params;
+        if params.len() != args.len() {
+            return Err(format!(
+                "{kind} '{}' takes {} arguments, {} given",
+                bundle.qualified_name(),
+                params.len(),
+                args.len()
+            ));
+        }
+        Ok(params
+            .iter()
+            .map(|p| p.name.to_string())
+            .zip(args)
+            .collect())
+    }
     /// Runs a bundle with positional arguments (bundlesequence, methods);
     /// with `inherit` the callee sees the caller's local classes.
     pub(crate) fn call_bundle(
@@ -150,21 +174,7 @@ impl<'p> Agent<'p, '_> {
         args: Vec<Value>,
         inherit: bool,
     ) -> Result<BundleResult, String> {
-        let bundle = self.policy.bundle(id);
-        let params = &bundle.ast.params;
-        if params.len() != args.len() {
-            return Err(format!(
-                "bundle '{}' takes {} arguments, {} given",
-                bundle.qualified_name(),
-                params.len(),
-                args.len()
-            ));
-        }
-        let params = params
-            .iter()
-            .map(|p| p.name.to_string())
-            .zip(args)
-            .collect();
+        let params = self.bind_params(id, args, "bundle")?;
         Ok(self.run_bundle(id, params, inherit))
     }
 
@@ -207,21 +217,7 @@ impl<'p> Agent<'p, '_> {
         args: Vec<Value>,
         inherit: bool,
     ) -> Result<(), String> {
-        let bundle = self.policy.bundle(id);
-        let params = &bundle.ast.params;
-        if params.len() != args.len() {
-            return Err(format!(
-                "edit_line bundle '{}' takes {} arguments, {} given",
-                bundle.qualified_name(),
-                params.len(),
-                args.len()
-            ));
-        }
-        let params = params
-            .iter()
-            .map(|p| p.name.to_string())
-            .zip(args)
-            .collect();
+        let params = self.bind_params(id, args, "edit_line bundle")?;
         self.push_frame(id, params, inherit);
         self.evaluate_section(id, "vars", 1);
         let policy = self.policy;
