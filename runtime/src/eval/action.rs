@@ -73,10 +73,7 @@ impl Agent<'_, '_> {
 
     /// The `action` body of `promise` for this iteration.
     pub(crate) fn action_settings(&self, promise: &Promise, binding: &Binding) -> ActionSettings {
-        let Some(body) = promise
-            .constraint("action")
-            .and_then(|constraint| self.constraint_body(constraint, binding))
-        else {
+        let Some(body) = self.body_attribute(promise, "action", binding) else {
             return ActionSettings::default();
         };
         let text = |name: &str| body.scalar(name).map(str::to_string);

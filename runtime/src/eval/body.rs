@@ -15,6 +15,17 @@ pub struct BodyAttributes {
 }
 
 impl BodyAttributes {
+    /// A body of scalar attributes, as tests write them.
+    #[cfg(test)]
+    pub fn of_scalars(pairs: &[(&str, &str)]) -> BodyAttributes {
+        BodyAttributes {
+            attributes: pairs
+                .iter()
+                .map(|(name, value)| (name.to_string(), Value::scalar(*value)))
+                .collect(),
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.attributes
             .iter()

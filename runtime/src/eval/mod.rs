@@ -12,6 +12,7 @@
 //! runs), `persistence` (persistent classes), `log`.
 
 pub mod action;
+mod attribute;
 pub mod body;
 pub mod bundle;
 mod call_definitions;

@@ -77,9 +77,7 @@ fn default_scope(agent: &Agent) -> ClassScope {
 
 /// `persistence => N`, in minutes, when given as a number.
 fn persistence(agent: &Agent, promise: &Promise, binding: &Binding) -> Option<u32> {
-    let constraint = promise.constraint("persistence")?;
-    let evaluated = agent.evaluate_rval(&constraint.ast.rval, binding)?;
-    crate::eval::locks::minutes(evaluated.value.as_scalar()?)
+    crate::eval::locks::minutes(&agent.scalar_attribute(promise, "persistence", binding)?)
 }
 
 enum Decision {
@@ -255,9 +253,7 @@ fn truths(agent: &Agent, rval: &grammar::ast::Rval, binding: &Binding) -> Option
 }
 
 fn scope_attribute(agent: &Agent, promise: &Promise, binding: &Binding) -> Option<ClassScope> {
-    let constraint = promise.constraint("scope")?;
-    let evaluated = agent.evaluate_rval(&constraint.ast.rval, binding)?;
-    match evaluated.value.as_scalar()? {
+    match agent.scalar_attribute(promise, "scope", binding)?.as_str() {
         "bundle" => Some(ClassScope::Bundle),
         "namespace" => Some(ClassScope::Namespace),
         _ => None,

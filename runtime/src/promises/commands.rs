@@ -41,6 +41,7 @@ use std::time::{Duration, Instant};
 
 use compiler::ir::Promise;
 
+use super::accounts;
 use super::module_protocol::ModuleState;
 use crate::eval::action::is_true;
 use crate::eval::body::BodyAttributes;
@@ -105,19 +106,12 @@ pub struct BackgroundJob {
 }
 
 pub fn actuate(agent: &mut Agent, promise: &Promise, promiser: &str, binding: &Binding) {
-    let scalar = |agent: &Agent, name: &str| {
-        promise
-            .constraint(name)
-            .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-            .and_then(|e| e.value.as_scalar().map(str::to_string))
-    };
-    let contain = promise
-        .constraint("contain")
-        .and_then(|c| agent.constraint_body(c, binding))
+    let scalar = |agent: &Agent, name: &str| agent.scalar_attribute(promise, name, binding);
+    let contain = agent
+        .body_attribute(promise, "contain", binding)
         .unwrap_or_default();
-    let classes = promise
-        .constraint("classes")
-        .and_then(|c| agent.constraint_body(c, binding))
+    let classes = agent
+        .body_attribute(promise, "classes", binding)
         .unwrap_or_default();
     let module = is_true(scalar(agent, "module").as_deref());
     let inform = scalar(agent, "inform").is_none_or(|v| is_true(Some(&v)));
@@ -134,11 +128,8 @@ pub fn actuate(agent: &mut Agent, promise: &Promise, promiser: &str, binding: &B
         command_line.push(' ');
         command_line.push_str(&args);
     }
-    if let Some(arglist) = promise
-        .constraint("arglist")
-        .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-    {
-        let items = match arglist.value {
+    if let Some(arglist) = agent.attribute(promise, "arglist", binding) {
+        let items = match arglist {
             Value::List(items) => items,
             Value::Scalar(item) => vec![item],
             Value::Data(_) => Vec::new(),
@@ -471,17 +462,13 @@ fn user_id(owner: &str, unknown: &mut Vec<String>) -> libc::uid_t {
     if let Ok(uid) = owner.trim().parse::<libc::uid_t>() {
         return uid;
     }
-    let entry = match CString::new(owner) {
-        // SAFETY: getpwnam reads the user database; the pointer is used at once.
-        Ok(name) => unsafe { libc::getpwnam(name.as_ptr()) },
-        Err(_) => std::ptr::null_mut(),
-    };
-    if entry.is_null() {
-        unknown.push(format!("Unknown user '{owner}' in promise"));
-        return libc::uid_t::MAX - 1;
-    }
-    // SAFETY: checked non-null above.
-    unsafe { (*entry).pw_uid }
+    accounts::user_by_name(owner).map_or_else(
+        || {
+            unknown.push(format!("Unknown user '{owner}' in promise"));
+            libc::uid_t::MAX - 1
+        },
+        |user| user.uid,
+    )
 }
 
 /// cf-agent's `Str2Gid`, like [`user_id`].
@@ -489,17 +476,13 @@ fn group_id(group: &str, unknown: &mut Vec<String>) -> libc::gid_t {
     if let Ok(gid) = group.trim().parse::<libc::gid_t>() {
         return gid;
     }
-    let entry = match CString::new(group) {
-        // SAFETY: getgrnam reads the group database; the pointer is used at once.
-        Ok(name) => unsafe { libc::getgrnam(name.as_ptr()) },
-        Err(_) => std::ptr::null_mut(),
-    };
-    if entry.is_null() {
-        unknown.push(format!("Unknown group '{group}' in promise"));
-        return libc::gid_t::MAX - 1;
-    }
-    // SAFETY: checked non-null above.
-    unsafe { (*entry).gr_gid }
+    accounts::group_by_name(group).map_or_else(
+        || {
+            unknown.push(format!("Unknown group '{group}' in promise"));
+            libc::gid_t::MAX - 1
+        },
+        |group| group.gid,
+    )
 }
 
 /// The supplementary groups `initgroups` would give `uid`'s login name;
@@ -507,18 +490,9 @@ fn group_id(group: &str, unknown: &mut Vec<String>) -> libc::gid_t {
 fn login_groups(uid: Option<libc::uid_t>) -> Option<Vec<libc::gid_t>> {
     // cf-agent looks up uid (uid_t)-1 when no exec_owner is given.
     let uid = uid.unwrap_or(libc::uid_t::MAX);
-    // SAFETY: getpwuid reads the user database; fields are copied at once.
-    let entry = unsafe { libc::getpwuid(uid) };
-    if entry.is_null() {
-        return None;
-    }
-    // SAFETY: checked non-null; pw_name is a C string owned by libc.
-    let (name, base) = unsafe {
-        (
-            CString::from(std::ffi::CStr::from_ptr((*entry).pw_name)),
-            (*entry).pw_gid,
-        )
-    };
+    let user = accounts::user_by_uid(uid)?;
+    let name = CString::new(user.name).ok()?;
+    let base = user.gid;
     let mut count: libc::c_int = 64;
     loop {
         let mut groups = vec![0 as libc::gid_t; usize::try_from(count).unwrap_or(64)];

@@ -22,10 +22,7 @@ pub fn actuate(agent: &mut Agent, promise: &Promise, promiser: &Expanded, bindin
     if !promiser.complete {
         return;
     }
-    let regex = promise
-        .constraint("if_match_regex")
-        .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-        .and_then(|e| e.value.as_scalar().map(str::to_string));
+    let regex = agent.scalar_attribute(promise, "if_match_regex", binding);
     let current = agent.lookup(&promiser.text);
     if !replaces(current.as_ref(), regex.as_deref()) {
         return;

@@ -24,19 +24,12 @@ pub fn actuate(agent: &mut Agent, promise: &Promise, promiser: &str, binding: &B
         agent.fatal = Some(message.clone());
         return Outcome::failed(message);
     };
-    let inherit = promise
-        .constraint("inherit")
-        .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-        .is_some_and(|e| matches!(e.value.as_scalar(), Some("true" | "yes" | "on")));
+    let inherit = agent.flag_attribute(promise, "inherit", binding);
     let result = match agent.call_bundle(bundle, args, inherit) {
         Ok(result) => result,
         Err(message) => return Outcome::failed(message),
     };
-    if let Some(result_name) = promise
-        .constraint("useresult")
-        .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-        .and_then(|e| e.value.as_scalar().map(str::to_string))
-    {
+    if let Some(result_name) = agent.scalar_attribute(promise, "useresult", binding) {
         if let Some(frame) = agent.frame() {
             let scope = scope_key(&frame.namespace, &frame.name);
             for (key, value) in result.return_values {

@@ -11,13 +11,13 @@ use crate::outcome::Outcome;
 use crate::sink::PromiseOrigin;
 
 pub fn actuate(agent: &mut Agent, promise: &Promise, text: &str, binding: &Binding) -> Outcome {
-    if let Some(key) = scalar_attribute(agent, promise, "bundle_return_value_index", binding) {
+    if let Some(key) = agent.scalar_attribute(promise, "bundle_return_value_index", binding) {
         if let Some(frame) = agent.frame_mut() {
             frame.return_values.insert(key, text.to_string());
         }
         return Outcome::Kept;
     }
-    if let Some(path) = scalar_attribute(agent, promise, "report_to_file", binding) {
+    if let Some(path) = agent.scalar_attribute(promise, "report_to_file", binding) {
         return match append_line(&path, text) {
             Ok(()) => Outcome::Kept,
             Err(error) => {
@@ -33,17 +33,6 @@ pub fn actuate(agent: &mut Agent, promise: &Promise, text: &str, binding: &Bindi
         return outcome;
     }
     Outcome::Kept
-}
-
-fn scalar_attribute(
-    agent: &Agent,
-    promise: &Promise,
-    name: &str,
-    binding: &Binding,
-) -> Option<String> {
-    let constraint = promise.constraint(name)?;
-    let evaluated = agent.evaluate_rval(&constraint.ast.rval, binding)?;
-    evaluated.value.as_scalar().map(str::to_string)
 }
 
 fn append_line(path: &str, text: &str) -> std::io::Result<()> {
@@ -62,8 +51,7 @@ fn print_file(
     binding: &Binding,
     origin: &PromiseOrigin,
 ) -> Option<Outcome> {
-    let constraint = promise.constraint("printfile")?;
-    let body = agent.constraint_body(constraint, binding)?;
+    let body = agent.body_attribute(promise, "printfile", binding)?;
     let path = body.scalar("file_to_print")?.to_string();
     let count: i64 = body
         .scalar("number_of_lines")

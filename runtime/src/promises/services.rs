@@ -37,12 +37,7 @@ pub fn actuate(
     promiser: &str,
     binding: &Binding,
 ) -> Option<Outcome> {
-    let scalar = |agent: &Agent, name: &str| {
-        promise
-            .constraint(name)
-            .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-            .and_then(|e| e.value.as_scalar().map(str::to_string))
-    };
+    let scalar = |agent: &Agent, name: &str| agent.scalar_attribute(promise, name, binding);
     let service_policy = scalar(agent, "service_policy")
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| "start".to_string());
@@ -52,11 +47,7 @@ pub fn actuate(
         .and_then(|c| agent.constraint_body(c, binding))
         .unwrap_or_default();
 
-    let dependencies = match promise
-        .constraint("service_dependencies")
-        .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-        .map(|e| e.value)
-    {
+    let dependencies = match agent.attribute(promise, "service_dependencies", binding) {
         Some(Value::List(items)) => items,
         Some(Value::Scalar(item)) => vec![item],
         _ => Vec::new(),

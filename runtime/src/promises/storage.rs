@@ -66,9 +66,8 @@ pub fn actuate(agent: &mut Agent, promise: &Promise, promiser: &str, binding: &B
         ));
         return agent.record(promise, binding, outcome);
     }
-    let Some(volume) = promise
-        .constraint("volume")
-        .and_then(|c| agent.constraint_body(c, binding))
+    let Some(volume) = agent
+        .body_attribute(promise, "volume", binding)
         .map(|b| Volume::from_body(&b))
     else {
         return agent.record(promise, binding, Outcome::Kept);

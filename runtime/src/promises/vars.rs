@@ -41,10 +41,7 @@ pub fn actuate(
         return;
     }
     let key = name.key();
-    let policy = promise
-        .constraint("policy")
-        .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-        .and_then(|e| e.value.as_scalar().map(str::to_string));
+    let policy = agent.scalar_attribute(promise, "policy", binding);
     if policy.as_deref() == Some("constant") && agent.variables.get_exact(&scope, &key).is_some() {
         return;
     }
@@ -66,13 +63,7 @@ pub fn actuate(
 
 /// The promise's `meta` attribute: a list, or one tag.
 pub(crate) fn meta_list(agent: &Agent, promise: &Promise, binding: &Binding) -> Vec<String> {
-    let Some(constraint) = promise.constraint("meta") else {
-        return Vec::new();
-    };
-    match agent
-        .evaluate_rval(&constraint.ast.rval, binding)
-        .map(|e| e.value)
-    {
+    match agent.attribute(promise, "meta", binding) {
         Some(Value::List(items)) => items,
         Some(Value::Scalar(text)) => vec![text],
         _ => Vec::new(),

@@ -4,6 +4,7 @@
 
 use crate::eval::body::BodyAttributes;
 use crate::fileops::mode::ModeChange;
+use crate::promises::accounts;
 
 use super::search::DepthSearch;
 use super::{is_true, FileJob};
@@ -276,31 +277,21 @@ fn id(name: &str, lookup: fn(&str) -> Option<u32>) -> Id {
 }
 
 pub(super) fn user_id(name: &str) -> Option<u32> {
-    let name = std::ffi::CString::new(name).ok()?;
-    // SAFETY: getpwnam reads a NUL-terminated name; the record it returns is
-    // read at once, before any other passwd call.
-    let entry = unsafe { libc::getpwnam(name.as_ptr()) };
-    (!entry.is_null()).then(|| unsafe { (*entry).pw_uid })
+    accounts::user_by_name(name).map(|user| user.uid)
 }
 
 pub(super) fn group_id(name: &str) -> Option<u32> {
-    let name = std::ffi::CString::new(name).ok()?;
-    // SAFETY: as for getpwnam.
-    let entry = unsafe { libc::getgrnam(name.as_ptr()) };
-    (!entry.is_null()).then(|| unsafe { (*entry).gr_gid })
+    accounts::group_by_name(name).map(|group| group.gid)
 }
 
 /// Whether the user database has an entry for `uid`.
 pub(super) fn user_known(uid: u32) -> bool {
-    // SAFETY: getpwuid returns a pointer to static data or null; only the
-    // null test is made.
-    !unsafe { libc::getpwuid(uid) }.is_null()
+    accounts::user_by_uid(uid).is_some()
 }
 
 /// Whether the group database has an entry for `gid`.
 pub(super) fn group_known(gid: u32) -> bool {
-    // SAFETY: as for getpwuid.
-    !unsafe { libc::getgrgid(gid) }.is_null()
+    accounts::group_by_gid(gid).is_some()
 }
 
 #[cfg(test)]

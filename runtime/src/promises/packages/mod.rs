@@ -127,13 +127,8 @@ fn read_request(
     promise: &Promise,
     binding: &Binding,
 ) -> Result<Request, String> {
-    let value = |name: &str| {
-        promise
-            .constraint(name)
-            .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-            .map(|e| e.value)
-    };
-    let scalar = |name: &str| value(name).and_then(|v| v.as_scalar().map(str::to_string));
+    let value = |name: &str| agent.attribute(promise, name, binding);
+    let scalar = |name: &str| agent.scalar_attribute(promise, name, binding);
     let uses_legacy = LEGACY_ATTRIBUTES
         .iter()
         .any(|name| promise.constraint(name).is_some());

@@ -132,17 +132,8 @@ fn process_table(agent: &mut Agent) -> Rc<Vec<ProcessEntry>> {
 }
 
 fn attributes(agent: &Agent, promise: &Promise, binding: &Binding) -> Result<Attributes, String> {
-    let body = |name: &str| {
-        promise
-            .constraint(name)
-            .and_then(|c| agent.constraint_body(c, binding))
-    };
-    let value = |name: &str| {
-        promise
-            .constraint(name)
-            .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-            .map(|e| e.value)
-    };
+    let body = |name: &str| agent.body_attribute(promise, name, binding);
+    let value = |name: &str| agent.attribute(promise, name, binding);
     let select = body("process_select")
         .map(|b| ProcessSelect::from_body(&b))
         .transpose()?;

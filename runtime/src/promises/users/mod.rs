@@ -51,13 +51,8 @@ fn read_spec(
     promiser: &str,
     binding: &Binding,
 ) -> Result<UserSpec, String> {
-    let value = |name: &str| {
-        promise
-            .constraint(name)
-            .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-            .map(|e| e.value)
-    };
-    let scalar = |name: &str| value(name).and_then(|v| v.as_scalar().map(str::to_string));
+    let value = |name: &str| agent.attribute(promise, name, binding);
+    let scalar = |name: &str| agent.scalar_attribute(promise, name, binding);
     let policy = match scalar("policy").as_deref() {
         Some("present") => UserPolicy::Present,
         Some("absent") => UserPolicy::Absent,
@@ -81,9 +76,8 @@ fn read_spec(
                 Some(Value::Scalar(item)) => vec![item],
                 _ => Vec::new(),
             });
-    let password_body = promise
-        .constraint("password")
-        .and_then(|c| agent.constraint_body(c, binding))
+    let password_body = agent
+        .body_attribute(promise, "password", binding)
         .unwrap_or_default();
     let format = match password_body.scalar("format") {
         Some("plaintext") => Some(PasswordFormat::Plaintext),
@@ -238,10 +232,7 @@ fn call_home_bundle(agent: &mut Agent, promise: &Promise, binding: &Binding) -> 
         _ => agent.policy.find_bundle(agent.namespace(), &name),
     }
     .ok_or_else(|| format!("home_bundle '{name}' was not found"))?;
-    let inherit = promise
-        .constraint("home_bundle_inherit")
-        .and_then(|c| agent.evaluate_rval(&c.ast.rval, binding))
-        .is_some_and(|e| crate::eval::action::is_true(e.value.as_scalar()));
+    let inherit = agent.flag_attribute(promise, "home_bundle_inherit", binding);
     let result = agent.call_bundle(id, args, inherit)?;
     match super::methods::bundle_outcome(result.outcome) {
         Outcome::NotKept { message, .. } => Err(format!("home_bundle '{name}': {message}")),

@@ -9,7 +9,7 @@ use crate::eval::body::BodyAttributes;
 use crate::eval::expand::Binding;
 use crate::eval::Agent;
 use crate::fileops::edit::matching::{check_regex, LineSelect};
-use crate::fileops::edit::region::SelectRegion;
+use crate::fileops::edit::region::{Region, SelectRegion};
 use crate::fileops::edit::Report;
 use crate::value::Value;
 
@@ -65,6 +65,21 @@ impl EditPromise<'_> {
             self.check_regex(pattern)?;
         }
         Ok(Some(region))
+    }
+
+    /// The lines this promise may edit: the whole file, or its
+    /// `select_region`; `Err` is the report of a region not found, naming
+    /// the promise as cf-agent does ("the promised `what` ...").
+    pub fn region(&self, agent: &Agent, what: &str) -> Result<Region, Report> {
+        let Some(select_region) = self.select_region(agent)? else {
+            return Ok(Region::whole(&agent.edits.lines));
+        };
+        select_region.select(&agent.edits.lines).map_err(|_| {
+            interrupted(format!(
+                "The promised {what} '{}' could not select an edit region in '{}'",
+                self.promiser, self.filename
+            ))
+        })
     }
 
     /// A regex the promise relies on; `Err` is a failed report.

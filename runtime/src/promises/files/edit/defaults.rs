@@ -90,21 +90,11 @@ fn parse_size(text: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::Value;
-
-    fn body(pairs: &[(&str, &str)]) -> BodyAttributes {
-        BodyAttributes {
-            attributes: pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), Value::scalar(*v)))
-                .collect(),
-        }
-    }
 
     #[test]
     fn defaults_and_overrides() {
         assert_eq!(EditDefaults::from_body(None), Ok(EditDefaults::default()));
-        let read = EditDefaults::from_body(Some(&body(&[
+        let read = EditDefaults::from_body(Some(&BodyAttributes::of_scalars(&[
             ("edit_backup", "rotate"),
             ("rotate", "2"),
             ("max_file_size", "0"),
@@ -114,7 +104,11 @@ mod tests {
         assert_eq!(read.backup, Backup::Rotate(2));
         assert_eq!(read.max_file_size, 0);
         assert!(read.empty_before_use && !read.inherit);
-        assert!(EditDefaults::from_body(Some(&body(&[("max_file_size", "big")]))).is_err());
+        assert!(EditDefaults::from_body(Some(&BodyAttributes::of_scalars(&[(
+            "max_file_size",
+            "big"
+        )])))
+        .is_err());
         assert_eq!(parse_size("2k"), Some(2048));
     }
 }

@@ -1,10 +1,9 @@
 //! field_edits promises: the `edit_field` body.
 
-use super::attributes::{failed, interrupted, EditPromise};
+use super::attributes::{failed, EditPromise};
 use crate::eval::body::BodyAttributes;
 use crate::eval::Agent;
 use crate::fileops::edit::fields::{edit_fields, FieldEdit};
-use crate::fileops::edit::region::Region;
 use crate::fileops::edit::Report;
 
 /// The `edit_field` body, checked as cf-agent checks it.
@@ -59,17 +58,8 @@ pub(super) fn run(agent: &mut Agent, edit: &EditPromise) -> Option<Report> {
             return Some(report);
         }
     }
-    let region = match edit.select_region(agent) {
-        Ok(None) => Region::whole(&agent.edits.lines),
-        Ok(Some(select_region)) => match select_region.select(&agent.edits.lines) {
-            Ok(region) => region,
-            Err(_) => {
-                return Some(interrupted(format!(
-                    "The promised column edit '{}' could not select an edit region in '{}'",
-                    edit.promiser, edit.filename
-                )))
-            }
-        },
+    let region = match edit.region(agent, "column edit") {
+        Ok(region) => region,
         Err(report) => return Some(report),
     };
     if !edit.first_time(agent, "") {
@@ -96,30 +86,21 @@ pub(super) fn run(agent: &mut Agent, edit: &EditPromise) -> Option<Report> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::Value;
-
-    fn body(pairs: &[(&str, &str)]) -> BodyAttributes {
-        BodyAttributes {
-            attributes: pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), Value::scalar(*v)))
-                .collect(),
-        }
-    }
 
     #[test]
     fn required_attributes_and_zero_based_fields() {
         assert!(spec(None, "p").is_err());
-        let zero = body(&[
+        let zero = BodyAttributes::of_scalars(&[
             ("field_separator", ":"),
             ("select_field", "0"),
             ("field_value", "v"),
             ("start_fields_from_zero", "true"),
         ]);
         assert_eq!(spec(Some(&zero), "p").map(|s| s.field), Ok(1));
-        let missing_value = body(&[("field_separator", ":"), ("select_field", "1")]);
+        let missing_value =
+            BodyAttributes::of_scalars(&[("field_separator", ":"), ("select_field", "1")]);
         assert!(spec(Some(&missing_value), "p").is_err());
-        let bad_field = body(&[
+        let bad_field = BodyAttributes::of_scalars(&[
             ("field_separator", ":"),
             ("select_field", "0"),
             ("field_value", "v"),

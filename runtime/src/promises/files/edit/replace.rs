@@ -1,9 +1,8 @@
 //! replace_patterns promises: `replace_with { replace_value; occurrences }`,
 //! with `$(match.N)` of each match in the replacement.
 
-use super::attributes::{failed, interrupted, EditPromise};
+use super::attributes::{failed, EditPromise};
 use crate::eval::Agent;
-use crate::fileops::edit::region::Region;
 use crate::fileops::edit::replace::{replace_patterns, Replacement};
 use crate::fileops::edit::Report;
 use crate::value::Value;
@@ -25,17 +24,8 @@ pub(super) fn run(agent: &mut Agent, edit: &EditPromise) -> Option<Report> {
         )));
     };
     let first_only = body.as_ref().and_then(|b| b.scalar("occurrences")) == Some("first");
-    let region = match edit.select_region(agent) {
-        Ok(None) => Region::whole(&agent.edits.lines),
-        Ok(Some(select_region)) => match select_region.select(&agent.edits.lines) {
-            Ok(region) => region,
-            Err(_) => {
-                return Some(interrupted(format!(
-                    "The promised pattern replace '{}' could not select an edit region in '{}'",
-                    edit.promiser, edit.filename
-                )))
-            }
-        },
+    let region = match edit.region(agent, "pattern replace") {
+        Ok(region) => region,
         Err(report) => return Some(report),
     };
     if !edit.first_time(agent, "") {
