@@ -5,6 +5,7 @@
 use crate::eval::body::BodyAttributes;
 use crate::fileops::mode::ModeChange;
 
+use super::link::LinkFrom;
 use super::search::DepthSearch;
 use super::{is_true, FileJob};
 
@@ -27,6 +28,7 @@ pub(super) struct FilesAttributes {
     pub file_select: bool,
     pub copy: bool,
     pub link: bool,
+    pub link_from: Option<LinkFrom>,
     pub edit_line: bool,
     pub edit_xml: bool,
     /// Any editing: edit_line, edit_xml or a template.
@@ -134,6 +136,7 @@ impl FilesAttributes {
             file_select: has("file_select"),
             copy: has("copy_from"),
             link: has("link_from"),
+            link_from: job.body("link_from").map(|body| LinkFrom::read(&body)),
             edit_line,
             edit_xml,
             edit: edit_line || edit_xml || edit_template,

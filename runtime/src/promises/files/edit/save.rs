@@ -54,9 +54,8 @@ pub fn save(path: &Path, content: &[u8], options: SaveOptions) -> io::Result<()>
     let name = target.as_os_str().to_string_lossy().into_owned();
     let backup = match options.backup {
         Backup::Timestamp => PathBuf::from(format!(
-            "{name}_{}_{}.cf-before-edit",
-            options.started,
-            canonify_date(&ctime_now())
+            "{name}{}.cf-before-edit",
+            backup_stamp(options.started)
         )),
         _ => PathBuf::from(format!("{name}.cf-before-edit")),
     };
@@ -108,6 +107,12 @@ fn rotate(name: &Path, count: u32, rotated: &mut HashSet<PathBuf>) {
         let _ = fs::set_permissions(&first, fs::Permissions::from_mode(meta.mode() & 0o7777));
         let _ = std::os::unix::fs::chown(&first, Some(meta.uid()), Some(meta.gid()));
     }
+}
+
+/// What cf-agent puts in a timestamped backup's name:
+/// `_<run start>_<date of now, canonified>`.
+pub(crate) fn backup_stamp(started: i64) -> String {
+    format!("_{started}_{}", canonify_date(&ctime_now()))
 }
 
 /// `ctime(3)` of now in local time: `Tue Nov 25 21:50:00 2025\n`.
