@@ -189,7 +189,7 @@ mod tests {
 
     #[test]
     fn files_are_saved_plain_or_stamped_and_directories_always_stamped() {
-        let stamp = "_1700000000_Thu_Nov_26_01_04_31_2026_";
+        let stamp = "_1700000000_Thu_Nov_26_01_04_31_2026";
         let file = Path::new("/s/busy.txt");
         assert_eq!(
             saved_name(file, false, SavedName::Plain, stamp),
@@ -197,11 +197,11 @@ mod tests {
         );
         assert_eq!(
             saved_name(file, false, SavedName::Timestamped, stamp),
-            Path::new("/s/busy.txt_1700000000_Thu_Nov_26_01_04_31_2026_.cfsaved")
+            Path::new("/s/busy.txt_1700000000_Thu_Nov_26_01_04_31_2026.cfsaved")
         );
         assert_eq!(
             saved_name(Path::new("/s/dir"), true, SavedName::Plain, stamp),
-            Path::new("/s/dir_1700000000_Thu_Nov_26_01_04_31_2026_.cfsaved.dir")
+            Path::new("/s/dir_1700000000_Thu_Nov_26_01_04_31_2026.cfsaved.dir")
         );
     }
 

@@ -221,12 +221,17 @@ fn symlink(job: &mut FileJob, l: &Linking, dest: &Path, source: &str) {
         if found == source || found == to {
             return job.kept(format!("Link '{shown}' points to '{source}', promise kept"));
         }
-        if obstructions::remove_wrong_link(job, dest, &found, &to, l.move_obstructions) {
+        if obstructions::remove_wrong_link(job, dest, &found, source, l.move_obstructions) {
             make_symlink(job, dest, source);
         }
         return;
     }
-    if !job.making_changes(format!("create link '{shown}' -> '{source}'")) {
+    let in_the_way = if fs::symlink_metadata(dest).is_ok() {
+        ", moving aside what is there"
+    } else {
+        ""
+    };
+    if !job.making_changes(format!("create link '{shown}' -> '{source}'{in_the_way}")) {
         return;
     }
     match existence::make_parents(job, l.move_obstructions, dest) {
@@ -333,7 +338,9 @@ fn hardlink(job: &mut FileJob, l: &Linking, dest: &Path, source: &str) {
         job.agent.log.info(&format!(
             "'{shown}' does not appear to be a hard link to '{to}'"
         ));
-        if !job.making_changes(format!("hard link '{shown}' -> '{to}'")) {
+        if !job.making_changes(format!(
+            "hard link '{shown}' -> '{to}', moving aside the file there"
+        )) {
             return;
         }
         if !obstructions::clear(job, dest, l.move_obstructions, l.saved) {
