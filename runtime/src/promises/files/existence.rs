@@ -259,7 +259,7 @@ pub(super) fn make_parents(
 
 /// Everything before the last `/`, without trailing slashes (`/` itself
 /// becomes empty: there is nothing to make).
-fn parent_text(path: &str) -> &str {
+pub(super) fn parent_text(path: &str) -> &str {
     match path.rfind('/') {
         Some(at) => path[..at].trim_end_matches('/'),
         None => "",

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::{one, Linking};
 use crate::promises::files::existence;
-use crate::promises::files::search::considered;
+use crate::promises::files::search::considered_names;
 use crate::promises::files::FileJob;
 
 /// Links the entries of `source` inside `dest`, `level` deep (1 for the
@@ -41,20 +41,14 @@ pub(super) fn link(job: &mut FileJob, l: &mut Linking, dest: &Path, source: &str
             }
         }
     }
-    let entries = match fs::read_dir(l.on_disk(source)) {
-        Ok(entries) => entries,
+    let names = match considered_names(&l.on_disk(source)) {
+        Ok(names) => names,
         Err(error) => {
             return job.fail(format!(
                 "Can't open source of children to link '{source}' ({error})"
             ))
         }
     };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| considered(name))
-        .collect();
-    names.sort();
     for name in names {
         let child = dest.join(&name);
         let child_source = format!("{}/{name}", source.trim_end_matches('/'));

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::Linking;
 use crate::fileops::atomic::{self, NewFile};
-use crate::promises::files::search::considered;
+use crate::promises::files::search::considered_names;
 use crate::promises::files::{existence, obstructions, FileJob};
 
 pub(super) fn verify(job: &mut FileJob, l: &Linking, source: &Path, dest: &Path) {
@@ -78,15 +78,15 @@ fn directory(job: &mut FileJob, l: &Linking, source: &Path, dest: &Path) {
             return;
         }
     }
-    let Ok(entries) = fs::read_dir(source) else {
-        return job.fail(format!("Can't read directory '{}'", source.display()));
+    let names = match considered_names(source) {
+        Ok(names) => names,
+        Err(error) => {
+            return job.fail(format!(
+                "Can't read directory '{}' ({error})",
+                source.display()
+            ))
+        }
     };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| considered(name))
-        .collect();
-    names.sort();
     for name in names {
         let from = source.join(&name);
         match fs::metadata(&from) {

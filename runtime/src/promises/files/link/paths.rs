@@ -4,6 +4,8 @@
 
 use std::fs;
 
+use crate::promises::files::existence::parent_text;
+
 /// cf-agent follows at most this many levels of links (CF_MAXLINKLEVEL).
 const MAX_LINK_LEVEL: usize = 4;
 
@@ -47,14 +49,13 @@ pub(super) fn beside(link: &str, to: &str) -> String {
     }
 }
 
-/// `/a/b/c` → `/a/b`, `/a` → `/`, `a` → `.` (cf-agent's ChopLastNode).
+/// `/a/b/c` → `/a/b`, `/a/b/` → `/a/b`, `/a` → `/`, `a` → `.` (cf-agent's
+/// ChopLastNode).
 pub(super) fn chop_last_node(path: &str) -> String {
-    let trimmed = path.trim_end_matches('/');
-    match trimmed.rfind('/') {
-        Some(0) => "/".to_string(),
-        Some(at) => trimmed[..at].trim_end_matches('/').to_string(),
-        None if path.starts_with('/') => "/".to_string(),
-        None => ".".to_string(),
+    match parent_text(path) {
+        "" if path.starts_with('/') => "/".to_string(),
+        "" => ".".to_string(),
+        parent => parent.to_string(),
     }
 }
 
@@ -187,7 +188,7 @@ mod tests {
     #[test]
     fn last_nodes_are_chopped() {
         assert_eq!(chop_last_node("/a/b/c"), "/a/b");
-        assert_eq!(chop_last_node("/a/b/"), "/a");
+        assert_eq!(chop_last_node("/a/b/"), "/a/b");
         assert_eq!(chop_last_node("/a"), "/");
         assert_eq!(chop_last_node("a"), ".");
     }
