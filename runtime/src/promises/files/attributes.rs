@@ -6,6 +6,7 @@ use crate::eval::body::BodyAttributes;
 use crate::fileops::mode::ModeChange;
 use crate::promises::accounts;
 
+use super::link::LinkFrom;
 use super::search::DepthSearch;
 use super::{is_true, FileJob};
 
@@ -28,6 +29,7 @@ pub(super) struct FilesAttributes {
     pub file_select: bool,
     pub copy: bool,
     pub link: bool,
+    pub link_from: Option<LinkFrom>,
     pub edit_line: bool,
     pub edit_xml: bool,
     /// Any editing: edit_line, edit_xml or a template.
@@ -135,6 +137,7 @@ impl FilesAttributes {
             file_select: has("file_select"),
             copy: has("copy_from"),
             link: has("link_from"),
+            link_from: job.body("link_from").map(|body| LinkFrom::read(&body)),
             edit_line,
             edit_xml,
             edit: edit_line || edit_xml || edit_template,

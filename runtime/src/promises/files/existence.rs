@@ -10,7 +10,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::attributes::{Delete, FilesAttributes};
-use super::{search, FileJob};
+use super::{obstructions, search, FileJob};
 use crate::fileops::atomic::{self, NewFile};
 
 /// Whether the promiser exists once creation was tried.
@@ -82,25 +82,38 @@ fn selected_or_searched(job: &mut FileJob, a: &FilesAttributes) -> bool {
 }
 
 /// Creates the promiser: a directory for `dir/.` (or with a depth_search),
-/// else a named pipe (`file_type => "fifo"`) or an empty file, with the
-/// mode of the perms body if it has one (0600 otherwise), and any missing
-/// parent directories (0700). False when it could not be created.
+/// else a named pipe (`file_type => "fifo"`) or an empty file. False when
+/// it could not be created. cf-agent's `CfCreateFile`, which templates use
+/// too.
 pub(super) fn create(job: &mut FileJob, a: &FilesAttributes) -> bool {
-    let promiser = job.promiser;
     let written = job.target.written.clone();
+    let directory = job.target.directory || a.depth_search.is_some();
+    create_at(job, a, &written, directory)
+}
+
+/// Creates `written` as a directory, or as a named pipe or empty file with
+/// the mode of the perms body if it has one (0600 otherwise), and any
+/// missing parent directories (0700). False when it could not be created.
+pub(super) fn create_at(
+    job: &mut FileJob,
+    a: &FilesAttributes,
+    written: &Path,
+    directory: bool,
+) -> bool {
+    let shown = written.display().to_string();
     if !written.is_absolute() {
         job.fail(format!(
-            "Cannot create a relative filename '{promiser}' - has no invariant meaning"
+            "Cannot create a relative filename '{shown}' - has no invariant meaning"
         ));
         return false;
     }
-    if job.target.directory || a.depth_search.is_some() {
-        if !job.making_changes(format!("create directory '{promiser}'")) {
+    if directory {
+        if !job.making_changes(format!("create directory '{shown}'")) {
             return false;
         }
-        return match make_parents(job, a, &written) {
+        return match make_parents(job, a.move_obstructions, written) {
             Some(true) => {
-                job.repaired(format!("Created directory '{promiser}'"));
+                job.repaired(format!("Created directory '{shown}'"));
                 true
             }
             Some(false) => true,
@@ -112,28 +125,28 @@ pub(super) fn create(job: &mut FileJob, a: &FilesAttributes) -> bool {
         .as_ref()
         .filter(|p| p.mode_text.is_some() && p.mode_error.is_none())
         .map_or(0o600, |p| p.mode.creation_mode());
-    match make_parents(job, a, &written) {
-        Some(true) => job.repaired(format!("Created directory for '{promiser}'")),
+    match make_parents(job, a.move_obstructions, written) {
+        Some(true) => job.repaired(format!("Created directory for '{shown}'")),
         Some(false) => {}
         None => return false,
     }
     if a.fifo {
-        return make_fifo(job, &written, mode);
+        return make_fifo(job, written, mode);
     }
-    if !job.making_changes(format!("create file '{promiser}', mode {mode:04o}")) {
+    if !job.making_changes(format!("create file '{shown}', mode {mode:04o}")) {
         return false;
     }
     let created = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(&written)
+        .open(written)
         // The process umask must not narrow the promised mode.
         .and_then(|file| file.set_permissions(fs::Permissions::from_mode(mode)));
     match created {
         Ok(()) => {
-            job.agent.writes.changed(parent_dir(&written));
-            job.repaired(format!("Created file '{promiser}', mode {mode:04o}"));
+            job.agent.writes.changed(parent_dir(written));
+            job.repaired(format!("Created file '{shown}', mode {mode:04o}"));
             true
         }
         Err(error) => {
@@ -143,7 +156,7 @@ pub(super) fn create(job: &mut FileJob, a: &FilesAttributes) -> bool {
                 ""
             };
             job.fail(format!(
-                "Error creating file '{promiser}', mode {mode:04o}: {error}.{hint}"
+                "Error creating file '{shown}', mode {mode:04o}: {error}.{hint}"
             ));
             false
         }
@@ -151,7 +164,7 @@ pub(super) fn create(job: &mut FileJob, a: &FilesAttributes) -> bool {
 }
 
 fn make_fifo(job: &mut FileJob, path: &Path, mode: u32) -> bool {
-    let promiser = job.promiser;
+    let promiser = path.display();
     if !job.making_changes(format!("create named pipe '{promiser}', mode {mode:04o}")) {
         return false;
     }
@@ -186,7 +199,11 @@ fn make_fifo(job: &mut FileJob, path: &Path, mode: u32) -> bool {
 /// the parent must be a directory (or a link), unless `move_obstructions`
 /// moves what is in the way to `<parent>.cf-moved`. `Some(true)` when a
 /// directory was made, `None` when it failed.
-fn make_parents(job: &mut FileJob, a: &FilesAttributes, child: &Path) -> Option<bool> {
+pub(super) fn make_parents(
+    job: &mut FileJob,
+    move_obstructions: bool,
+    child: &Path,
+) -> Option<bool> {
     let child_text = child.to_string_lossy().into_owned();
     let parent = parent_text(&child_text);
     if parent.is_empty() {
@@ -194,8 +211,8 @@ fn make_parents(job: &mut FileJob, a: &FilesAttributes, child: &Path) -> Option<
     }
     if let Ok(found) = fs::symlink_metadata(parent) {
         let is_dir = fs::metadata(parent).is_ok_and(|m| m.is_dir());
-        if a.move_obstructions {
-            if !is_dir && !move_aside(job, parent, &child_text)? {
+        if move_obstructions {
+            if !is_dir && !obstructions::move_parent_aside(job, parent, &child_text)? {
                 return Some(false);
             }
         } else if !found.file_type().is_symlink() && !found.is_dir() {
@@ -240,48 +257,16 @@ fn make_parents(job: &mut FileJob, a: &FilesAttributes, child: &Path) -> Option<
     Some(created)
 }
 
-/// `move_obstructions`: what stands where a directory must be goes to
-/// `<path>.cf-moved` (replacing an older one). `Some(false)` when only a
-/// warning was allowed.
-fn move_aside(job: &mut FileJob, path: &str, child: &str) -> Option<bool> {
-    let moved = format!("{path}.cf-moved");
-    if !job.making_changes(format!(
-        "move obstructing file/link '{path}' to '{moved}' to make directories for '{child}'"
-    )) {
-        return Some(false);
-    }
-    if let Ok(old) = fs::symlink_metadata(&moved) {
-        let removed = if old.is_dir() {
-            fs::remove_dir_all(&moved)
-        } else {
-            fs::remove_file(&moved)
-        };
-        if let Err(error) = removed {
-            job.agent.log.warning(&format!(
-                "Couldn't remove '{moved}' while trying to remove a backup ({error})"
-            ));
-        }
-    }
-    if let Err(error) = fs::rename(path, &moved) {
-        job.fail(format!("Couldn't rename '{path}' to '{moved}' ({error})"));
-        return None;
-    }
-    job.repaired(format!(
-        "Moved obstructing file/link '{path}' to '{moved}' to make directories for '{child}'"
-    ));
-    Some(true)
-}
-
 /// Everything before the last `/`, without trailing slashes (`/` itself
 /// becomes empty: there is nothing to make).
-fn parent_text(path: &str) -> &str {
+pub(super) fn parent_text(path: &str) -> &str {
     match path.rfind('/') {
         Some(at) => path[..at].trim_end_matches('/'),
         None => "",
     }
 }
 
-fn parent_dir(path: &Path) -> &Path {
+pub(super) fn parent_dir(path: &Path) -> &Path {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

@@ -5,7 +5,7 @@
 //! 2. the object as found (every object of a depth_search) is verified as
 //!    a leaf: transformer, or rename, delete and touch; then perms and
 //!    changes ([`leaf`]);
-//! 3. `content` (and, from their modules, copies, links and edits);
+//! 3. links ([`link`]), `content` and edits (and, from its module, copies);
 //! 4. a regular file is verified as a leaf once more at the end, which is
 //!    why cf-agent finds a file it just repaired kept as well.
 //!
@@ -19,6 +19,8 @@ mod changes;
 pub(crate) mod edit;
 mod existence;
 mod leaf;
+mod link;
+mod obstructions;
 mod perms;
 mod rename;
 mod sanity;
@@ -40,7 +42,7 @@ use crate::outcome::Outcome;
 use attributes::FilesAttributes;
 
 /// Attributes whose behaviour is not built yet.
-const NOT_YET: &[&str] = &["copy_from", "link_from", "acl", "repository"];
+const NOT_YET: &[&str] = &["copy_from", "acl", "repository"];
 
 fn promise_has(job: &FileJob, name: &str) -> bool {
     job.promise.constraint(name).is_some()
@@ -102,6 +104,17 @@ impl FileJob<'_, '_, '_> {
     fn set_this_promiser(&mut self, promiser: Option<String>) -> Option<String> {
         let frame = self.agent.frame_mut()?;
         std::mem::replace(&mut frame.this.promiser, promiser)
+    }
+
+    /// When the run started (`sys.systime`), in seconds.
+    pub fn run_started(&self) -> i64 {
+        self.agent
+            .facts
+            .sys
+            .get("systime")
+            .and_then(crate::value::Value::as_scalar)
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0)
     }
 
     /// A boolean attribute; absent is false.
@@ -217,6 +230,9 @@ fn verify(job: &mut FileJob, a: &FilesAttributes) {
         return;
     };
     let path = job.target.path.clone();
+    if link::children_refused(job, a) {
+        return;
+    }
     if (existence.exists
         && (a.rename.is_some()
             || a.perms.is_some()
@@ -237,6 +253,7 @@ fn verify(job: &mut FileJob, a: &FilesAttributes) {
             _ => search::each_file(job, &mut visit),
         }
     }
+    link::verify(job, a);
     if let Some(content) = &a.content {
         existence::content(job, a, content, existence.exists);
         return;

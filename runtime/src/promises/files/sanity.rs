@@ -12,6 +12,10 @@ pub(super) fn refusal(a: &FilesAttributes, promiser: &str) -> Option<String> {
             "cannot both be a copy of and a link to the source",
         ),
         (
+            a.link_from.as_ref().is_some_and(|l| l.source.is_none()),
+            "asks for a link but its link_from has no source",
+        ),
+        (
             a.edit_line && a.edit_xml,
             "cannot be edited both as lines and as XML",
         ),
@@ -70,6 +74,7 @@ mod tests {
             file_select: false,
             copy: false,
             link: false,
+            link_from: None,
             edit_line: false,
             edit_xml: false,
             edit: false,

@@ -91,6 +91,17 @@ pub(crate) fn considered(name: &str) -> bool {
     !name.is_empty() && !SKIPPED_NAMES.contains(&name)
 }
 
+/// The entries of `dir` cf-agent considers, sorted by name.
+pub(crate) fn considered_names(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut names: Vec<String> = fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| considered(name))
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
 /// One file a walk reached and selected.
 pub(crate) struct Leaf {
     pub path: PathBuf,

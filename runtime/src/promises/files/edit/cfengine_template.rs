@@ -46,7 +46,7 @@ pub(super) fn render(job: &mut FileJob, editor: &mut Editor, template: &str, _ar
                 .push(interrupted(format!("Template file '{template}' {reason}")))
         }
     };
-    if !editor.create_for_template(job, &format!("cfengine template '{template}'")) {
+    if !editor.create_for_template(job) {
         return;
     }
     job.agent.frames.push(template_frame(template));

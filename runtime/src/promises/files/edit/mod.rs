@@ -27,13 +27,16 @@ mod region;
 mod replace;
 mod save;
 
+pub(crate) use save::backup_stamp;
+
 use std::collections::HashSet;
 use std::fs;
 use std::path::PathBuf;
 
 use compiler::ir::Promise;
 
-use super::{would, FileJob};
+use super::attributes::FilesAttributes;
+use super::{existence, would, FileJob};
 use crate::eval::expand::Binding;
 use crate::eval::Agent;
 use crate::fileops::diff;
@@ -164,6 +167,7 @@ pub(super) fn edit(job: &mut FileJob) {
         defaults,
         original: original.ok(),
         exists,
+        not_created: false,
         result: Vec::new(),
     };
     job.agent.edits.session = Some(session);
@@ -197,6 +201,9 @@ struct Editor {
     /// The file as read; `None` when it did not exist or could not be read.
     original: Option<Original>,
     exists: bool,
+    /// The missing file could not be created for a template (the reason
+    /// is recorded already): nothing is saved.
+    not_created: bool,
     /// Outcomes of the file-level steps (templates, saving), as cf-agent's
     /// `ScheduleEditOperation` collects them.
     result: Vec<Outcome>,
@@ -260,10 +267,11 @@ impl Editor {
     /// cf-agent's `FinishEditContext`: write the lines back if some edit
     /// changed them and they differ from the file.
     fn finish(&mut self, job: &mut FileJob) {
-        let failed = self
-            .result
-            .iter()
-            .any(|o| matches!(o, Outcome::NotKept { .. } | Outcome::Warned { .. }));
+        let failed = self.not_created
+            || self
+                .result
+                .iter()
+                .any(|o| matches!(o, Outcome::NotKept { .. } | Outcome::Warned { .. }));
         let outcomes = std::mem::take(&mut self.result);
         for outcome in outcomes {
             job.push(outcome);
@@ -308,14 +316,7 @@ impl Editor {
     }
 
     fn save(&self, job: &mut FileJob, content: &[u8]) -> std::io::Result<()> {
-        let started = job
-            .agent
-            .facts
-            .sys
-            .get("systime")
-            .and_then(Value::as_scalar)
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(0);
+        let started = job.run_started();
         let agent = &mut *job.agent;
         let options = save::SaveOptions {
             backup: self.defaults.backup,
@@ -326,32 +327,20 @@ impl Editor {
         save::save(&job.target.path, content, options)
     }
 
-    /// Creates the missing promiser for a template (cf-agent's
-    /// `CfCreateFile`); false when it could not.
-    fn create_for_template(&mut self, job: &mut FileJob, what: &str) -> bool {
+    /// Creates the missing promiser for a template, as `create` does
+    /// (cf-agent's `CfCreateFile`); false when it could not.
+    fn create_for_template(&mut self, job: &mut FileJob) -> bool {
         if self.exists {
             return true;
         }
-        if !job.apply {
-            self.result
-                .push(would(format!("create '{}'", job.promiser)));
+        let attributes = FilesAttributes::read(job);
+        if !existence::create(job, &attributes) {
+            self.not_created = true;
             return false;
         }
-        match create_empty(&job.target.path) {
-            Ok(()) => {
-                self.exists = true;
-                self.original = Some(Original::default());
-                self.result.push(Outcome::Repaired);
-                true
-            }
-            Err(error) => {
-                self.result.push(Outcome::failed(format!(
-                    "Failed to create file '{}' for rendering {what}: {error}",
-                    job.promiser
-                )));
-                false
-            }
-        }
+        self.exists = true;
+        self.original = Some(Original::default());
+        true
     }
 }
 
@@ -408,22 +397,4 @@ pub(crate) fn actuate_line_promise(
             session.simulate && !warn_only,
         );
     }
-}
-
-/// A missing file to render into: created empty (0600), with any missing
-/// parents (0700), as cf-agent creates them.
-fn create_empty(path: &std::path::Path) -> std::io::Result<()> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    if let Some(parent) = path.parent() {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(parent)?;
-    }
-    fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map(drop)
 }

@@ -75,7 +75,7 @@ pub(super) fn render(
             shown.trim_end()
         )));
     }
-    if !editor.create_for_template(job, &format!("mustache template '{label}'")) {
+    if !editor.create_for_template(job) {
         return;
     }
     let outcome = match editor.save(job, rendered.as_bytes()) {

@@ -54,9 +54,8 @@ pub fn save(path: &Path, content: &[u8], options: SaveOptions) -> io::Result<()>
     let name = target.as_os_str().to_string_lossy().into_owned();
     let backup = match options.backup {
         Backup::Timestamp => PathBuf::from(format!(
-            "{name}_{}_{}.cf-before-edit",
-            options.started,
-            canonify_date(&ctime_now())
+            "{name}{}.cf-before-edit",
+            backup_stamp(options.started)
         )),
         _ => PathBuf::from(format!("{name}.cf-before-edit")),
     };
@@ -110,6 +109,13 @@ fn rotate(name: &Path, count: u32, rotated: &mut HashSet<PathBuf>) {
     }
 }
 
+/// What cf-agent puts in a timestamped backup's name:
+/// `_<run start>_<date of now, canonified>`, e.g.
+/// `_1795655901_Thu_Nov_26_01_18_21_2026` (no `_` for ctime's newline).
+pub(crate) fn backup_stamp(started: i64) -> String {
+    format!("_{started}_{}", canonify_date(ctime_now().trim_end()))
+}
+
 /// `ctime(3)` of now in local time: `Tue Nov 25 21:50:00 2025\n`.
 fn ctime_now() -> String {
     let now = std::time::SystemTime::now()
@@ -137,6 +143,16 @@ fn canonify_date(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backup_stamps_are_start_and_canonified_date_without_a_trailing_underscore() {
+        let stamp = backup_stamp(1795655901);
+        let date = stamp.strip_prefix("_1795655901_").unwrap();
+        // `Thu_Nov_26_01_18_21_2026`: five fields of ctime, canonified.
+        assert!(!date.ends_with('_'), "{stamp}");
+        assert!(date.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        assert!(date.split('_').filter(|f| !f.is_empty()).count() >= 5);
+    }
 
     fn scratch(name: &str) -> PathBuf {
         let dir =
@@ -190,7 +206,9 @@ mod tests {
             .filter(|n| n.starts_with("f_1700000000_"))
             .collect();
         assert_eq!(stamped.len(), 1, "{stamped:?}");
-        assert!(stamped[0].ends_with("_.cf-before-edit"));
+        // cf-agent: `f_1795655935_Thu_Nov_26_01_18_55_2026.cf-before-edit`.
+        assert!(stamped[0].ends_with(".cf-before-edit"));
+        assert!(!stamped[0].ends_with("_.cf-before-edit"));
         let _ = fs::remove_dir_all(&dir);
     }
 
