@@ -12,11 +12,22 @@ root=$PWD
 kind=${1:-files}
 command -v cf-agent >/dev/null || { echo "cf-agent not installed (apt-get install cfengine3)" >&2; exit 2; }
 cargo build --release --quiet
-bin=$PWD/target/release/promise-rs
+bin=${CARGO_TARGET_DIR:-$PWD/target}/release/promise-rs
 "$bin" run --help >/dev/null 2>&1 || { echo "this promise-rs has no 'run' command yet" >&2; exit 2; }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"; pkill -x cf-serverd 2>/dev/null || true; pkill -x cf-execd 2>/dev/null || true; pkill -x cf-monitord 2>/dev/null || true' EXIT
+# A policy cf-agent rejects makes it start its daemons (failsafe): stop
+# those whose environment names this run's workdirs, by pid, and no other
+# process of the machine.
+stop_strays() {
+  local pid
+  for pid in $(pgrep -x cf-serverd; pgrep -x cf-execd; pgrep -x cf-monitord); do
+    if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -q "^CFENGINE_TEST_OVERRIDE_WORKDIR=$work/"; then
+      kill "$pid" 2>/dev/null || true
+    fi
+  done
+}
+trap 'stop_strays; rm -rf "$work"' EXIT
 
 seconds() {
   local start end

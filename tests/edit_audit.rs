@@ -3,9 +3,13 @@
 //! or `content` would write (promise-rs's own behaviour: cf-agent only says
 //! "Should edit file").
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+use common::agent_run;
 
 const POLICY: &str = r#"
 body common control
@@ -40,12 +44,7 @@ bundle edit_line change
 "#;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "promise-rs-edit-audit-{name}-{}",
-        std::process::id()
-    ));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(dir.join(".workdir")).expect("create scratch directory");
+    let dir = agent_run::scratch(&format!("edit-audit-{name}"));
     fs::write(dir.join("audit.cf"), POLICY).expect("write policy");
     fs::write(dir.join("conf"), "alpha\nbeta\ngamma\n").expect("write conf");
     fs::write(dir.join("rendered"), "port=80\n").expect("write rendered");
@@ -54,15 +53,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn run(dir: &Path, flag: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_promise-rs"))
-        .arg("run")
-        .arg("--workdir")
-        .arg(dir.join(".workdir"))
-        .args(["-K", flag, "-f"])
-        .arg(dir.join("audit.cf"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("run promise-rs")
+    agent_run::run_file(dir, &dir.join("audit.cf"), &[flag])
 }
 
 fn check_nothing_written_and_diffs_shown(flag: &str) {

@@ -3,35 +3,11 @@
 //! missing command is not kept with a reason naming its file and line, and
 //! the run goes on. (Agreement with cf-agent is the differential tests' job.)
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "promise-run-commands-{}-{name}",
-        std::process::id()
-    ));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(dir.join(".workdir")).expect("create scratch directory");
-    dir
-}
-
-fn run(dir: &Path, policy: &str, flags: &[&str]) -> Output {
-    let file = dir.join("policy.cf");
-    fs::write(&file, policy).expect("write policy");
-    Command::new(env!("CARGO_BIN_EXE_promise-rs"))
-        .arg("run")
-        .arg("--workdir")
-        .arg(dir.join(".workdir"))
-        .arg("-K")
-        .arg("-f")
-        .arg(&file)
-        .args(flags)
-        .current_dir(dir)
-        .output()
-        .expect("run promise-rs")
-}
+use common::agent_run::{run_policy, scratch};
 
 const TOUCH: &str = r#"body common control { bundlesequence => { "main" }; }
 bundle agent main
@@ -46,7 +22,7 @@ bundle agent main
 #[test]
 fn audit_reports_the_command_line_changes_nothing_and_exits_3() {
     let dir = scratch("audit");
-    let output = run(&dir, TOUCH, &["--audit"]);
+    let output = run_policy(&dir, TOUCH, &["--audit"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(!dir.join("created").exists());
@@ -64,7 +40,7 @@ fn audit_reports_the_command_line_changes_nothing_and_exits_3() {
 #[test]
 fn dry_run_says_what_it_would_execute_and_prints_no_reports() {
     let dir = scratch("dry");
-    let output = run(&dir, TOUCH, &["-n"]);
+    let output = run_policy(&dir, TOUCH, &["-n"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(!dir.join("created").exists());
@@ -87,7 +63,7 @@ fn normal_run_executes_and_a_missing_command_names_its_line() {
         "  reports:",
         "      \"/no/such/command --flag\";\n  reports:",
     );
-    let output = run(&dir, &policy, &[]);
+    let output = run_policy(&dir, &policy, &[]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(dir.join("created").exists());

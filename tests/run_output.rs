@@ -5,35 +5,14 @@
 //! fatal error stops the run, 2 for a wrong command line, 3 under `--audit`
 //! when something would change.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::agent_run::{run_policy, scratch};
 
 use serde_json::Value;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("promise-run-output-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(dir.join(".workdir")).expect("create scratch directory");
-    dir
-}
-
-fn run(dir: &Path, policy: &str, flags: &[&str]) -> Output {
-    let file = dir.join("policy.cf");
-    fs::write(&file, policy).expect("write policy");
-    Command::new(env!("CARGO_BIN_EXE_promise-rs"))
-        .arg("run")
-        .arg("--workdir")
-        .arg(dir.join(".workdir"))
-        .arg("-K")
-        .arg("-f")
-        .arg(&file)
-        .args(flags)
-        .current_dir(dir)
-        .output()
-        .expect("run promise-rs")
-}
 
 fn json_lines(output: &Output) -> Vec<Value> {
     String::from_utf8_lossy(&output.stdout)
@@ -60,7 +39,7 @@ bundle agent main
 #[test]
 fn json_format_prints_reports_outcomes_and_the_summary_as_json_lines() {
     let dir = scratch("json");
-    let output = run(&dir, MIXED, &["--format", "json"]);
+    let output = run_policy(&dir, MIXED, &["--format", "json"]);
     assert_eq!(output.status.code(), Some(0));
     let events = json_lines(&output);
     let kinds: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
@@ -109,7 +88,7 @@ fn json_format_prints_reports_outcomes_and_the_summary_as_json_lines() {
 #[test]
 fn human_format_counts_the_same_promises_and_vars_classes_are_not_counted() {
     let dir = scratch("human");
-    let output = run(&dir, MIXED, &[]);
+    let output = run_policy(&dir, MIXED, &[]);
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stdout), "R: hello value\n");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -123,7 +102,7 @@ fn human_format_counts_the_same_promises_and_vars_classes_are_not_counted() {
 #[test]
 fn a_missing_bundle_is_fatal_exit_1_with_the_reason_in_the_json_summary() {
     let dir = scratch("fatal");
-    let output = run(&dir, MIXED, &["--format", "json", "-b", "nosuch"]);
+    let output = run_policy(&dir, MIXED, &["--format", "json", "-b", "nosuch"]);
     assert_eq!(output.status.code(), Some(1));
     let events = json_lines(&output);
     let summary = events.last().expect("a summary");
@@ -137,14 +116,11 @@ fn a_missing_bundle_is_fatal_exit_1_with_the_reason_in_the_json_summary() {
 #[test]
 fn exit_codes_for_a_bad_policy_a_bad_command_line_and_audit() {
     let dir = scratch("codes");
-    let broken = run(&dir, "bundle agent main { reports: \"x\" }", &[]);
+    let broken = run_policy(&dir, "bundle agent main { reports: \"x\" }", &[]);
     assert_eq!(broken.status.code(), Some(1));
-    let usage = Command::new(env!("CARGO_BIN_EXE_promise-rs"))
-        .args(["run", "-f", "/no/such/policy.cf"])
-        .output()
-        .expect("run promise-rs");
+    let usage = common::run(&["run", "-f", "/no/such/policy.cf"]);
     assert_eq!(usage.status.code(), Some(2));
-    let drift = run(&dir, MIXED, &["--audit", "--format", "json"]);
+    let drift = run_policy(&dir, MIXED, &["--audit", "--format", "json"]);
     assert_eq!(drift.status.code(), Some(3));
     let events = json_lines(&drift);
     assert!(events
@@ -154,6 +130,9 @@ fn exit_codes_for_a_bad_policy_a_bad_command_line_and_audit() {
         "      \"/bin/true\" handle => \"ok_cmd\";\n      \"/bin/false\";\n",
         "",
     );
-    assert_eq!(run(&dir, &quiet, &["--audit"]).status.code(), Some(0));
+    assert_eq!(
+        run_policy(&dir, &quiet, &["--audit"]).status.code(),
+        Some(0)
+    );
     let _ = fs::remove_dir_all(&dir);
 }

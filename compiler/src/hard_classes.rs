@@ -46,29 +46,6 @@ const FIXED: &[&str] = &[
     "lxc",
     "openvz",
     "zone",
-    "Morning",
-    "Afternoon",
-    "Evening",
-    "Night",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
     "Q1",
     "Q2",
     "Q3",
@@ -150,11 +127,13 @@ fn set() -> &'static RegexSet {
 pub fn is_possible(name: &str) -> bool {
     let name = name.rsplit(':').next().unwrap_or(name);
     let local = name.strip_prefix("GMT_").unwrap_or(name);
-    FIXED.contains(&name)
-        || [&MONTHS[..], &WEEKDAYS[..], &SHIFTS[..]]
-            .iter()
-            .any(|names| names.contains(&local))
-        || set().is_match(name)
+    FIXED.contains(&name) || is_calendar_word(local) || set().is_match(name)
+}
+
+/// A month, weekday or shift name (`May`, `Sunday`, `Night`): the time
+/// classes that are words rather than numbered (`Hr14`, `Yr2026`).
+pub fn is_calendar_word(name: &str) -> bool {
+    MONTHS.contains(&name) || WEEKDAYS.contains(&name) || SHIFTS.contains(&name)
 }
 
 #[cfg(test)]

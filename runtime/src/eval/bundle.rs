@@ -21,10 +21,33 @@ pub struct BundleResult {
 }
 
 impl<'p> Agent<'p, '_> {
-    /// Common bundles (vars, classes, vars), then every other bundle's
-    /// vars, all in file order, before anything runs.
+    /// Before anything runs: the bundles are resolved, then every bundle's
+    /// vars and meta promises are evaluated in file order (so that
+    /// `bundlesmatching` sees the tags of bundles that never run), then the
+    /// bundles are resolved again with what that defined, as cf-agent's
+    /// policy loading does.
     pub(crate) fn pre_evaluate(&mut self) {
         self.pre_evaluating = true;
+        self.resolve_all();
+        let policy = self.policy;
+        for bundle in &policy.bundles {
+            self.push_frame(bundle.id, HashMap::new(), false);
+            for section in &bundle.sections {
+                if matches!(section.promise_type, "vars" | "meta") {
+                    for &promise in &section.promises {
+                        self.evaluate_promise(promise, PRE_EVALUATION);
+                    }
+                }
+            }
+            self.pop_frame();
+        }
+        self.resolve_all();
+        self.pre_evaluating = false;
+    }
+
+    /// Common bundles (vars, classes, vars), then every other bundle's
+    /// vars, all in file order.
+    fn resolve_all(&mut self) {
         let policy = self.policy;
         for common in [true, false] {
             for bundle in &policy.bundles {
@@ -36,7 +59,6 @@ impl<'p> Agent<'p, '_> {
                 self.pop_frame();
             }
         }
-        self.pre_evaluating = false;
     }
 
     /// vars; for a common bundle vars, classes, vars.

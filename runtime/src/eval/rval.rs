@@ -41,7 +41,8 @@ impl Agent<'_, '_> {
                     match evaluated.value {
                         Value::Scalar(text) => items.push(text),
                         Value::List(more) => items.extend(more),
-                        Value::Data(json) => items.push(json.to_string()),
+                        Value::Data(json) => items
+                            .push(crate::functions::json_text::with_sorted_keys(&json).to_string()),
                     }
                 }
                 Some(Evaluated {

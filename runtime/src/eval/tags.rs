@@ -162,33 +162,8 @@ pub fn hard_class_tags(facts: &HostFacts, name: &str) -> Vec<String> {
 
 /// `Hr14`, `GMT_Min05_10`, `Wednesday`, `Lcycle_1`… (facts::time).
 fn is_time_class(name: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Night",
-        "Morning",
-        "Afternoon",
-        "Evening",
-    ];
     let name = name.strip_prefix("GMT_").unwrap_or(name);
-    if WORDS.contains(&name) {
+    if compiler::hard_classes::is_calendar_word(name) {
         return true;
     }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -348,6 +323,8 @@ mod tests {
             "inventory,attribute_name=none,source=agent,hardclass"
         );
         assert!(!is_time_class("Hrx"));
+        assert!(is_time_class("GMT_Sunday") && is_time_class("May") && is_time_class("Night"));
+        assert!(!is_time_class("Mayday"));
     }
 
     #[test]

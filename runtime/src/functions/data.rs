@@ -100,8 +100,8 @@ fn parseyaml(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
     yaml_to_json(scalar_arg(args, 0)?).map(Value::Data)
 }
 
-/// Objects merge key by key (later wins, no deep merge); arrays
-/// concatenate; an array merged with an object becomes keys `"0"`, `"1"`….
+/// Objects merge key by key (later wins and moves to the end, no deep
+/// merge); arrays concatenate; an array merged with an object becomes keys `"0"`, `"1"`….
 fn mergedata(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     if args.is_empty() {
         return Err(FunctionError(
@@ -120,19 +120,21 @@ fn mergedata(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
     }
     let mut merged = serde_json::Map::new();
     for part in parts {
-        match part {
-            Json::Object(map) => merged.extend(map),
-            Json::Array(items) => merged.extend(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| (i.to_string(), v)),
-            ),
+        let entries: Vec<(String, Json)> = match part {
+            Json::Object(map) => map.into_iter().collect(),
+            Json::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
             other => {
                 return Err(FunctionError(format!(
                     "mergedata: '{other}' is not a container"
                 )))
             }
+        };
+        for (key, value) in entries {
+            super::json_text::append_key(&mut merged, key, value);
         }
     }
     Ok(Value::Data(Json::Object(merged)))
@@ -379,6 +381,12 @@ mod tests {
             ),
             Ok(Value::Data(serde_json::json!({"a":1,"b":{"y":2},"0":"q"})))
         );
+        let Ok(Value::Data(merged)) = call(&c, "mergedata", &[r#"{"z":1,"y":2}"#, r#"{"z":3}"#])
+        else {
+            panic!("mergedata of two objects is an object");
+        };
+        let keys: Vec<&String> = merged.as_object().expect("object").keys().collect();
+        assert_eq!(keys, ["y", "z"], "a key set again moves to the end");
         assert_eq!(
             call(&c, "mergedata", &[r#"["a"]"#, "l"]),
             Ok(Value::Data(serde_json::json!(["a", "a"])))
@@ -438,10 +446,10 @@ mod tests {
             call(&c, "getvalues", &["home"]),
             Ok(Value::list(["/a", "/b"]))
         );
-        assert_eq!(call(&c, "getindices", &["d"]), Ok(Value::list(["a", "z"])));
+        assert_eq!(call(&c, "getindices", &["d"]), Ok(Value::list(["z", "a"])));
         assert_eq!(
             call(&c, "getvalues", &["d"]),
-            Ok(Value::list(["true", "x", "1"]))
+            Ok(Value::list(["1", "true", "x"]))
         );
         assert_eq!(
             call(&c, "getindices", &["nothing"]),

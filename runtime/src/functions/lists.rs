@@ -115,7 +115,7 @@ pub(crate) fn collection(
         .ok_or_else(|| FunctionError(format!("argument {} is missing", at + 1)))?;
     match value {
         Value::Scalar(text) if text.trim_start().starts_with(['[', '{']) => {
-            serde_json::from_str::<Json>(text)
+            super::json_text::parse(text)
                 .map(Value::Data)
                 .map_err(|e| FunctionError(format!("bad JSON '{text}': {e}")))
         }

@@ -97,7 +97,9 @@ fn typed(type_name: &str, value: Value) -> Option<Value> {
                 .collect(),
         )),
         ("data", Value::Data(json)) => Some(Value::Data(json)),
-        ("data", Value::Scalar(text)) => serde_json::from_str(&text).ok().map(Value::Data),
+        ("data", Value::Scalar(text)) => crate::functions::json_text::parse(&text)
+            .ok()
+            .map(Value::Data),
         _ => None,
     }
 }

@@ -255,13 +255,15 @@ fn render_tokens<'d>(
             }
             Token::Compact(name) => {
                 if let Some(value) = lookup(stack, name) {
-                    out.push_str(&value.to_string());
+                    out.push_str(&crate::functions::json_text::with_sorted_keys(value).to_string());
                 }
             }
             Token::Pretty(name) => {
                 if let Some(value) = lookup(stack, name) {
-                    let text = serde_json::to_string_pretty(value)
-                        .map_err(|e| RenderError(e.to_string()))?;
+                    let text = serde_json::to_string_pretty(
+                        &crate::functions::json_text::with_sorted_keys(value),
+                    )
+                    .map_err(|e| RenderError(e.to_string()))?;
                     out.push_str(&text);
                 }
             }
