@@ -1,4 +1,4 @@
-//! `promise-rs run [-f] FILE`: evaluates a policy and converges the host,
+//! `promise-rs run [-f] [FILE]`: evaluates a policy and converges the host,
 //! with cf-agent's flags. `R:` report lines go to stdout, logs and the
 //! closing summary to stderr; with `--format json` stdout is JSON lines
 //! instead (see `json`).
@@ -29,8 +29,9 @@ use crate::render::{self, Format};
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// The policy's entry file.
-    #[arg(value_name = "FILE", required_unless_present = "file_flag")]
+    /// The policy's entry file (default: `promises.cf` in the workdir's
+    /// `inputs`, and when that does not exist the built-in default policy).
+    #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// The policy's entry file (cf-agent's spelling).
     #[arg(
@@ -79,6 +80,19 @@ pub struct RunArgs {
     pub format: RunFormat,
 }
 
+/// cf-agent's default entry file, `$(sys.inputdir)/promises.cf`; when it is
+/// not there, the default policy built into the binary stands in for it.
+fn default_entry(sys: &compiler::load::SysDirs) -> PathBuf {
+    let entry = sys.default_entry();
+    if !entry.exists() {
+        eprintln!(
+            "promise-rs run: no {}: running the built-in default policy",
+            entry.display()
+        );
+    }
+    entry
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum RunFormat {
     Human,
@@ -86,13 +100,12 @@ pub enum RunFormat {
 }
 
 pub fn run(args: RunArgs) -> ExitCode {
-    let Some(file) = args.file_flag.clone().or_else(|| args.file.clone()) else {
-        eprintln!("promise-rs run: no policy file given");
-        return ExitCode::from(EXIT_USAGE);
-    };
-    let file = std::path::absolute(&file).unwrap_or(file);
     let workdir = crate::workdir::resolve(args.workdir.clone());
     let options = crate::workdir::load_options(Some(workdir.clone()));
+    let file = match args.file_flag.clone().or_else(|| args.file.clone()) {
+        Some(file) => std::path::absolute(&file).unwrap_or(file),
+        None => default_entry(&options.sys),
+    };
     let loaded = match compiler::load_with(std::slice::from_ref(&file), &options) {
         Ok(loaded) => loaded,
         Err(error) => {

@@ -81,20 +81,10 @@ pub enum LoadError {
 }
 
 /// What the loader needs to know about the agent it loads for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// `sys.workdir` and the directories under it that `inputs` may name.
     pub sys: SysDirs,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        LoadOptions {
-            sys: SysDirs {
-                workdir: PathBuf::from("/var/lib/promise-rs"),
-            },
-        }
-    }
 }
 
 /// Loads `paths` (files or directories) and everything their `inputs` name.
@@ -106,10 +96,16 @@ pub fn load(paths: &[PathBuf]) -> Result<LoadedPolicy, LoadError> {
 pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<LoadedPolicy, LoadError> {
     let mut initial = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| LoadError::Unreadable {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let meta = match std::fs::metadata(path) {
+            Err(_) if stdlib::embedded(path, &options.sys).is_some() => {
+                initial.push(path.clone());
+                continue;
+            }
+            meta => meta.map_err(|source| LoadError::Unreadable {
+                path: path.display().to_string(),
+                source,
+            })?,
+        };
         if meta.is_dir() {
             collect_policy_files(path, &mut initial).map_err(|source| LoadError::Unreadable {
                 path: path.display().to_string(),
@@ -121,7 +117,7 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<LoadedPolic
     }
 
     let mut loader = Loader {
-        libdir: options.sys.libdir(),
+        sys: options.sys.clone(),
         ..Loader::default()
     };
     let mut pending: Vec<Pending> = initial
@@ -221,9 +217,9 @@ struct Unresolved {
 
 #[derive(Default)]
 struct Loader {
-    /// `sys.libdir`: files under it that are not on disk come from the
-    /// built-in standard library.
-    libdir: PathBuf,
+    /// The agent's directories: library files and the default entry file
+    /// that are not on disk are built in ([`stdlib::embedded`]).
+    sys: SysDirs,
     sources: SourceMap,
     files: Vec<PolicyFile>,
     /// The directory of each file, for `this.promise_dirname`.
@@ -285,7 +281,7 @@ impl Loader {
                 continue;
             }
             let read = std::fs::read(&path).or_else(|error| {
-                stdlib::embedded(&path, &self.libdir)
+                stdlib::embedded(&path, &self.sys)
                     .map(|text| text.as_bytes().to_vec())
                     .ok_or(error)
             });

@@ -19,9 +19,25 @@ pub struct SysDirs {
     pub workdir: PathBuf,
 }
 
+impl Default for SysDirs {
+    /// Root's work directory.
+    fn default() -> Self {
+        SysDirs {
+            workdir: PathBuf::from("/var/lib/promise-rs"),
+        }
+    }
+}
+
 impl SysDirs {
     pub fn libdir(&self) -> PathBuf {
         self.workdir.join("inputs/lib")
+    }
+
+    /// `$(sys.inputdir)/promises.cf`: what an agent runs when given no file.
+    pub fn default_entry(&self) -> PathBuf {
+        self.workdir
+            .join("inputs")
+            .join(super::stdlib::DEFAULT_ENTRY)
     }
 
     fn get(&self, name: &str) -> Option<String> {

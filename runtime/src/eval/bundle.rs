@@ -87,7 +87,8 @@ impl<'p> Agent<'p, '_> {
     }
 
     /// The bundles to run, with their arguments: `-b` or the
-    /// bundlesequence of `body common control`. Every name must exist.
+    /// bundlesequence of `body common control`, and `main` when neither
+    /// names any, as cf-agent 3.21 does. Every name must exist.
     pub(crate) fn sequence(&mut self) -> Result<Vec<(BundleId, Vec<Value>)>, String> {
         let entries = match self.bundlesequence.clone() {
             Some(names) => names
@@ -99,9 +100,11 @@ impl<'p> Agent<'p, '_> {
                 .collect(),
             None => self.control_sequence(),
         };
-        if entries.is_empty() {
-            return Err("no bundlesequence: give one in body common control or with -b".into());
-        }
+        let entries = if entries.is_empty() {
+            vec![("main".to_string(), Vec::new())]
+        } else {
+            entries
+        };
         entries
             .into_iter()
             .map(
