@@ -1,6 +1,7 @@
 //! Regular expressions as CFEngine uses them: PCRE syntax (fancy-regex),
 //! compiled once per pattern, and CFEngine's two ways of matching.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -20,7 +21,7 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, FunctionError> {
     if let Some(regex) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
         return Ok(regex);
     }
-    let regex = Regex::new(pattern)
+    let regex = Regex::new(&quote_literals(pattern))
         .map_err(|e| FunctionError(format!("bad regular expression '{pattern}': {e}")))?;
     COMPILED.with(|c| {
         let mut cache = c.borrow_mut();
@@ -32,6 +33,49 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, FunctionError> {
     Ok(regex)
 }
 
+/// Compiles `pattern` to match only at the start of the text, as PCRE's
+/// anchored mode does.
+pub(crate) fn compile_anchored(pattern: &str) -> Result<Regex, FunctionError> {
+    compile(&format!("^(?:{})", quote_literals(pattern)))
+}
+
+/// PCRE's `\Q…\E` (everything between is literal, up to the end of the
+/// pattern when `\E` is missing), which the stdlib relies on and
+/// fancy-regex does not know, rewritten as escaped text.
+fn quote_literals(pattern: &str) -> Cow<'_, str> {
+    if !pattern.contains("\\Q") {
+        return Cow::Borrowed(pattern);
+    }
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut rest = pattern;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let mut escape = rest[at + 1..].chars();
+        match escape.next() {
+            Some('Q') => {
+                let quoted = &rest[at + 2..];
+                let (literal, after) = match quoted.find("\\E") {
+                    Some(end) => (&quoted[..end], &quoted[end + 2..]),
+                    None => (quoted, ""),
+                };
+                out.push_str(&fancy_regex::escape(literal));
+                rest = after;
+            }
+            Some(c) => {
+                out.push('\\');
+                out.push(c);
+                rest = escape.as_str();
+            }
+            None => {
+                out.push('\\');
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 fn matching_error(pattern: &str, error: fancy_regex::Error) -> FunctionError {
     FunctionError(format!("matching '{pattern}' failed: {error}"))
 }
@@ -40,7 +84,7 @@ fn matching_error(pattern: &str, error: fancy_regex::Error) -> FunctionError {
 /// start, must span the whole text. Alternatives are not retried, so
 /// `ab|abc` does not fully match `abc` while `abc|ab` does.
 pub(crate) fn full_match(pattern: &str, text: &str) -> Result<bool, FunctionError> {
-    let regex = compile(&format!("^(?:{pattern})"))?;
+    let regex = compile_anchored(pattern)?;
     let found = regex.find(text).map_err(|e| matching_error(pattern, e))?;
     Ok(found.is_some_and(|m| m.end() == text.len()))
 }
@@ -135,6 +179,25 @@ pub(crate) fn split_keeping_rest(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_text_is_literal() {
+        assert_eq!(
+            quote_literals(r"^([^#]*)\Qa.b*\E(.*$)"),
+            r"^([^#]*)a\.b\*(.*$)"
+        );
+        assert_eq!(quote_literals(r"x\Q(open"), r"x\(open");
+        assert_eq!(
+            quote_literals(r"\\Q"),
+            r"\\Q",
+            "an escaped backslash, then Q"
+        );
+        assert_eq!(quote_literals(r"a\d"), r"a\d");
+        assert_eq!(
+            search(r"\Q$(x)\E", "say $(x)").map(|m| m.is_some()),
+            Ok(true)
+        );
+    }
 
     #[test]
     fn full_match_does_not_retry_alternatives() {

@@ -5,6 +5,7 @@ mod class_expression;
 mod dependency_cycle;
 mod deprecated;
 mod duplicate_definition;
+mod function_type;
 mod handles;
 mod int_value;
 mod menu_value;
@@ -47,6 +48,7 @@ pub static ALL: &[Rule] = &[
     Rule { code: "E017", name: "duplicate_handle", severity: Error, summary: "two promises with the same handle", cf_promises: Yes, check: None },
     Rule { code: "E018", name: "dependency_cycle", severity: Error, summary: "promises whose depends_on chains form a cycle (the cycle is printed)", cf_promises: No, check: Some(dependency_cycle::check) },
     Rule { code: "E019", name: "unknown_block_type", severity: Error, summary: "a bundle or body of a type CFEngine does not have", cf_promises: Partly, check: Some(unknown_block_type::check) },
+    Rule { code: "E020", name: "function_type", severity: Error, summary: "a function call whose return type the attribute cannot take (a list for a string, a class for a list, …)", cf_promises: Yes, check: Some(function_type::check) },
     Rule { code: "W001", name: "unused_body", severity: Warning, summary: "a body no promise or body refers to", cf_promises: No, check: Some(unused_definition::check) },
     Rule { code: "W002", name: "unused_bundle", severity: Warning, summary: "a bundle neither in the bundlesequence nor called", cf_promises: No, check: None },
     Rule { code: "W003", name: "deprecated", severity: Warning, summary: "an attribute or function CFEngine 3.21 marks deprecated", cf_promises: No, check: Some(deprecated::check) },

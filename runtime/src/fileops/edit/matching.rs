@@ -19,7 +19,7 @@ impl Pattern {
     pub fn new(pattern: &str) -> Pattern {
         Pattern {
             anywhere: regex::compile(pattern).ok(),
-            anchored: regex::compile(&format!("^(?:{pattern})")).ok(),
+            anchored: regex::compile_anchored(pattern).ok(),
         }
     }
 
