@@ -47,6 +47,8 @@ pub fn cf_promises_accepts(file: &Path) -> bool {
     let bin = workdir.join("bin");
     std::fs::create_dir_all(&bin).expect("workdir");
     let _ = std::os::unix::fs::symlink("/usr/bin/cf-promises", bin.join("cf-promises"));
+    // `$(sys.libdir)/stdlib.cf` is the project's stdlib, as for promise-rs.
+    differential::install_stdlib(&workdir.join("inputs/lib"));
     let status = Command::new("/usr/bin/cf-promises")
         .arg("-f")
         .arg(file)
