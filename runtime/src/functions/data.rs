@@ -93,7 +93,7 @@ pub(crate) fn json_arg(
 
 /// YAML text as a data container.
 pub(crate) fn yaml_to_json(text: &str) -> Result<Json, FunctionError> {
-    serde_yaml::from_str::<Json>(text).map_err(|e| FunctionError(format!("bad YAML: {e}")))
+    super::yaml::parse(text).map_err(|e| FunctionError(format!("bad YAML: {e}")))
 }
 
 fn parseyaml(_: &dyn CallContext, args: &[Value]) -> FunctionResult {

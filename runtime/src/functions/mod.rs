@@ -30,6 +30,7 @@ mod strings;
 mod system;
 mod tags;
 mod time;
+mod yaml;
 
 /// cf-agent's `StringHash`, also used by `select_class`.
 pub(crate) use strings::string_hash;
