@@ -13,7 +13,6 @@
 //! - the top must be a container.
 
 use serde_json::{Map, Value as Json};
-use unsafe_libyaml as yaml_parser;
 
 /// The data container `text` describes.
 pub(crate) fn parse(text: &str) -> Result<Json, String> {
@@ -42,24 +41,24 @@ fn for_each_event(
     text: &str,
     mut take: impl FnMut(Event) -> Result<bool, String>,
 ) -> Result<(), String> {
-    let mut parser = std::mem::MaybeUninit::<yaml_parser::yaml_parser_t>::uninit();
+    let mut parser = std::mem::MaybeUninit::<unsafe_libyaml::yaml_parser_t>::uninit();
     // SAFETY: the parser is initialised before use and deleted below; the
     // input outlives it; each event is read while valid and then deleted.
     unsafe {
-        if yaml_parser::yaml_parser_initialize(parser.as_mut_ptr()).fail {
+        if unsafe_libyaml::yaml_parser_initialize(parser.as_mut_ptr()).fail {
             return Err("cannot start the YAML parser".to_string());
         }
         let parser = parser.as_mut_ptr();
-        yaml_parser::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
+        unsafe_libyaml::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
         let mut result = Ok(());
         loop {
-            let mut event = std::mem::MaybeUninit::<yaml_parser::yaml_event_t>::uninit();
-            if yaml_parser::yaml_parser_parse(parser, event.as_mut_ptr()).fail {
+            let mut event = std::mem::MaybeUninit::<unsafe_libyaml::yaml_event_t>::uninit();
+            if unsafe_libyaml::yaml_parser_parse(parser, event.as_mut_ptr()).fail {
                 break;
             }
             let event = event.as_mut_ptr();
             let owned = own(&*event);
-            yaml_parser::yaml_event_delete(event);
+            unsafe_libyaml::yaml_event_delete(event);
             let go_on = match owned {
                 Some(Ok(event)) => take(event),
                 Some(Err(())) => Ok(false),
@@ -74,7 +73,7 @@ fn for_each_event(
                 }
             }
         }
-        yaml_parser::yaml_parser_delete(parser);
+        unsafe_libyaml::yaml_parser_delete(parser);
         result
     }
 }
@@ -84,15 +83,16 @@ fn for_each_event(
 ///
 /// # Safety
 /// `event` must be an event libyaml has just filled in.
-unsafe fn own(event: &yaml_parser::yaml_event_t) -> Option<Result<Event, ()>> {
-    use yaml_parser::yaml_event_type_t::*;
+unsafe fn own(event: &unsafe_libyaml::yaml_event_t) -> Option<Result<Event, ()>> {
+    use unsafe_libyaml::yaml_event_type_t::*;
     Some(Ok(match event.type_ {
         YAML_SCALAR_EVENT => {
             let scalar = event.data.scalar;
             let bytes = std::slice::from_raw_parts(scalar.value, scalar.length as usize);
             Event::Scalar {
                 text: String::from_utf8_lossy(bytes).into_owned(),
-                plain: scalar.style == yaml_parser::YAML_PLAIN_SCALAR_STYLE && scalar.tag.is_null(),
+                plain: scalar.style == unsafe_libyaml::YAML_PLAIN_SCALAR_STYLE
+                    && scalar.tag.is_null(),
             }
         }
         YAML_ALIAS_EVENT => Event::Alias,
