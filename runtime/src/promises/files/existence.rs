@@ -98,7 +98,7 @@ pub(super) fn create(job: &mut FileJob, a: &FilesAttributes) -> bool {
         if !job.making_changes(format!("create directory '{promiser}'")) {
             return false;
         }
-        return match make_parents(job, a, &written) {
+        return match make_parents(job, a.move_obstructions, &written) {
             Some(true) => {
                 job.repaired(format!("Created directory '{promiser}'"));
                 true
@@ -112,7 +112,7 @@ pub(super) fn create(job: &mut FileJob, a: &FilesAttributes) -> bool {
         .as_ref()
         .filter(|p| p.mode_text.is_some() && p.mode_error.is_none())
         .map_or(0o600, |p| p.mode.creation_mode());
-    match make_parents(job, a, &written) {
+    match make_parents(job, a.move_obstructions, &written) {
         Some(true) => job.repaired(format!("Created directory for '{promiser}'")),
         Some(false) => {}
         None => return false,
@@ -183,10 +183,10 @@ fn make_fifo(job: &mut FileJob, path: &Path, mode: u32) -> bool {
 }
 
 /// Makes the missing directories above `child`, 0700, as cf-agent does:
-/// the parent must be a directory (or a link), unless `move_obstructions`
-/// moves what is in the way to `<parent>.cf-moved`. `Some(true)` when a
+/// the parent must be a directory (or a link), unless `force`
+/// (`move_obstructions`) moves what is in the way to `<parent>.cf-moved`. `Some(true)` when a
 /// directory was made, `None` when it failed.
-fn make_parents(job: &mut FileJob, a: &FilesAttributes, child: &Path) -> Option<bool> {
+pub(super) fn make_parents(job: &mut FileJob, force: bool, child: &Path) -> Option<bool> {
     let child_text = child.to_string_lossy().into_owned();
     let parent = parent_text(&child_text);
     if parent.is_empty() {
@@ -194,7 +194,7 @@ fn make_parents(job: &mut FileJob, a: &FilesAttributes, child: &Path) -> Option<
     }
     if let Ok(found) = fs::symlink_metadata(parent) {
         let is_dir = fs::metadata(parent).is_ok_and(|m| m.is_dir());
-        if a.move_obstructions {
+        if force {
             if !is_dir && !move_aside(job, parent, &child_text)? {
                 return Some(false);
             }

@@ -16,6 +16,7 @@
 
 mod attributes;
 mod changes;
+mod copy;
 pub(crate) mod edit;
 mod existence;
 mod leaf;
@@ -40,7 +41,7 @@ use crate::outcome::Outcome;
 use attributes::FilesAttributes;
 
 /// Attributes whose behaviour is not built yet.
-const NOT_YET: &[&str] = &["copy_from", "link_from", "acl", "repository"];
+const NOT_YET: &[&str] = &["link_from", "acl", "repository"];
 
 fn promise_has(job: &FileJob, name: &str) -> bool {
     job.promise.constraint(name).is_some()
@@ -236,6 +237,9 @@ fn verify(job: &mut FileJob, a: &FilesAttributes) {
             }
             _ => search::each_file(job, &mut visit),
         }
+    }
+    if a.copy {
+        copy::copy(job, a);
     }
     if let Some(content) = &a.content {
         existence::content(job, a, content, existence.exists);

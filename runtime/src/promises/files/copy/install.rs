@@ -1,0 +1,146 @@
+//! Writing one copied file: the content goes to a temporary file beside
+//! the destination, created with its final mode, checked, then renamed over
+//! the destination, so a copy is never seen half-written. The filesystem is
+//! synced once at the end of the run (`Writes`), not per file.
+
+use std::fs::{self, File, FileTimes, OpenOptions};
+use std::io;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, UNIX_EPOCH};
+
+use super::backup;
+use super::source::{CopySource, SourceStat};
+use crate::fileops::atomic::{temporary_name, Writes};
+
+/// How one file is installed.
+pub(crate) struct Install<'a> {
+    pub source: &'a dyn CopySource,
+    pub source_path: &'a Path,
+    pub source_stat: &'a SourceStat,
+    /// The mode the new file is created with.
+    pub mode: u32,
+    /// Where the replaced file is kept, if anywhere.
+    pub backup: Option<PathBuf>,
+    /// Compare digests of the source and the new file before installing.
+    pub verify: bool,
+    /// Give the copy the source's access and modification times.
+    pub stealth: bool,
+}
+
+/// Installs the copy at `destination`; the error says what went wrong.
+pub(crate) fn install(job: Install, destination: &Path, writes: &mut Writes) -> Result<(), String> {
+    let dir = match destination.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let temp = temporary_name(dir, destination);
+    let result = write_new(&job, &temp).and_then(|()| put_in_place(&job, &temp, destination));
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result?;
+    writes.changed(dir);
+    Ok(())
+}
+
+fn write_new(job: &Install, temp: &Path) -> Result<(), String> {
+    let shown = job.source_path.display();
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(job.mode)
+        .open(temp)
+        .map_err(|e| {
+            format!(
+                "Failed copying file '{shown}' to '{}' ({e})",
+                temp.display()
+            )
+        })?;
+    let written = job
+        .source
+        .copy_to(job.source_path, &mut file)
+        .map_err(|e| format!("Failed copying file '{shown}' ({e})"))?;
+    if written != job.source_stat.size {
+        return Err(format!(
+            "New file '{}' seems to have been corrupted in transit, destination size ({written}) differs from the source size ({}), aborting.",
+            temp.display(),
+            job.source_stat.size
+        ));
+    }
+    if job.mode & umask() != 0 {
+        file.set_permissions(fs::Permissions::from_mode(job.mode))
+            .map_err(|e| format!("Failed to set the mode of '{}' ({e})", temp.display()))?;
+    }
+    if job.stealth {
+        stamp(&file, job.source_stat)
+            .map_err(|e| format!("Failed to set the times of '{}' ({e})", temp.display()))?;
+    }
+    if job.verify && transmission_differs(job, temp) {
+        return Err(format!(
+            "New file '{}' seems to have been corrupted in transit, aborting.",
+            temp.display()
+        ));
+    }
+    Ok(())
+}
+
+fn transmission_differs(job: &Install, temp: &Path) -> bool {
+    let local = File::open(temp).and_then(|mut f| super::source::digest_of(&mut f));
+    let remote = job.source.digest(job.source_path);
+    match (local, remote) {
+        (Ok(local), Ok(remote)) => local != remote,
+        _ => true,
+    }
+}
+
+fn put_in_place(job: &Install, temp: &Path, destination: &Path) -> Result<(), String> {
+    let shown = destination.display();
+    if let Some(backup) = &job.backup {
+        if fs::symlink_metadata(destination).is_ok_and(|m| m.is_file()) {
+            backup::keep(destination, backup).map_err(|e| {
+                format!(
+                    "Failed to back up '{shown}' as '{}' ({e})",
+                    backup.display()
+                )
+            })?;
+        }
+    }
+    // A directory where the file goes is removed first (a backup keeps
+    // nothing of it), as cf-agent purges it.
+    if fs::symlink_metadata(destination).is_ok_and(|m| m.is_dir()) {
+        fs::remove_dir_all(destination)
+            .map_err(|e| format!("Failed to remove directory '{shown}' ({e})"))?;
+    }
+    fs::rename(temp, destination).map_err(|e| {
+        format!("Could not install copy file as '{shown}', directory in the way? ({e})")
+    })
+}
+
+fn stamp(file: &File, source: &SourceStat) -> io::Result<()> {
+    let at = |seconds: i64| UNIX_EPOCH + Duration::from_secs(seconds.max(0) as u64);
+    file.set_times(
+        FileTimes::new()
+            .set_accessed(at(source.atime))
+            .set_modified(at(source.mtime)),
+    )
+}
+
+/// The process umask, read once from /proc (asking umask(2) would change
+/// it for a moment); unknown counts as "everything masked", so the mode is
+/// always set explicitly.
+fn umask() -> u32 {
+    static UMASK: OnceLock<u32> = OnceLock::new();
+    *UMASK.get_or_init(|| {
+        fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find_map(|line| line.strip_prefix("Umask:"))
+                    .and_then(|value| u32::from_str_radix(value.trim(), 8).ok())
+            })
+            .unwrap_or(0o7777)
+    })
+}
