@@ -97,6 +97,8 @@ mod tests {
             "current"
         );
         assert_eq!(fs::read_to_string(dir.join("f")).unwrap(), "current");
+        // An older backup of its own (the one above shares the file's inode).
+        fs::remove_file(dir.join("f.cfsaved")).unwrap();
         fs::write(dir.join("f.cfsaved"), "older").unwrap();
         keep(&dir.join("f"), &dir.join("f.cfsaved")).unwrap();
         assert_eq!(

@@ -144,3 +144,99 @@ fn umask() -> u32 {
             .unwrap_or(0o7777)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::body::Backup;
+    use super::super::source::LocalSource;
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("promise-rs-install-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn install_from(
+        source: &Path,
+        destination: &Path,
+        mode: u32,
+        backup: Option<PathBuf>,
+    ) -> Result<(), String> {
+        let stat = LocalSource.stat(source).unwrap();
+        let mut writes = Writes::default();
+        install(
+            Install {
+                source: &LocalSource,
+                source_path: source,
+                source_stat: &stat,
+                mode,
+                backup,
+                verify: true,
+                stealth: true,
+            },
+            destination,
+            &mut writes,
+        )
+    }
+
+    #[test]
+    fn a_copy_gets_its_mode_the_source_times_and_leaves_a_backup() {
+        let dir = scratch("new");
+        let (source, destination) = (dir.join("src"), dir.join("dst"));
+        fs::write(&source, "new content\n").unwrap();
+        fs::write(&destination, "old\n").unwrap();
+        let backup = backup::backup_name(&destination, Backup::Plain, 0, "");
+        install_from(&source, &destination, 0o640, backup).unwrap();
+        assert_eq!(fs::read_to_string(&destination).unwrap(), "new content\n");
+        assert_eq!(
+            fs::read_to_string(dir.join("dst.cfsaved")).unwrap(),
+            "old\n"
+        );
+        let (made, from) = (
+            fs::metadata(&destination).unwrap(),
+            fs::metadata(&source).unwrap(),
+        );
+        assert_eq!(made.mode() & 0o7777, 0o640);
+        assert_eq!(made.mtime(), from.mtime());
+        let names = fs::read_dir(&dir).unwrap().count();
+        assert_eq!(names, 3, "no temporary file is left");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_directory_in_the_way_is_replaced_and_a_missing_source_fails() {
+        let dir = scratch("dir");
+        let (source, destination) = (dir.join("src"), dir.join("dst"));
+        fs::write(&source, "x").unwrap();
+        fs::create_dir_all(destination.join("inner")).unwrap();
+        install_from(&source, &destination, 0o600, None).unwrap();
+        assert_eq!(fs::read_to_string(&destination).unwrap(), "x");
+        let stat = LocalSource.stat(&source).unwrap();
+        fs::remove_file(&source).unwrap();
+        let mut writes = Writes::default();
+        let failed = install(
+            Install {
+                source: &LocalSource,
+                source_path: &source,
+                source_stat: &stat,
+                mode: 0o600,
+                backup: None,
+                verify: false,
+                stealth: false,
+            },
+            &destination,
+            &mut writes,
+        );
+        assert!(failed.is_err());
+        assert_eq!(
+            fs::read_to_string(&destination).unwrap(),
+            "x",
+            "the old copy stays"
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
+}

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 use std::fs;
+use std::io;
 use std::path::Path;
 
 use super::Copy;
@@ -27,19 +28,27 @@ pub(super) fn purge_missing(
             "No depth search when copying '{shown}' so purging does not apply"
         ));
     }
-    let entries = match fs::read_dir(directory) {
-        Ok(entries) => entries,
+    let doomed = match names_to_purge(directory, present) {
+        Ok(doomed) => doomed,
         Err(error) => return job.fail(format!("Can't open local directory '{shown}' ({error})")),
     };
-    let mut doomed: Vec<String> = entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| considered(name) && !present.contains(name))
-        .collect();
-    doomed.sort();
     for name in doomed {
         purge_one(job, &directory.join(name));
     }
+}
+
+/// The entries of `directory` that the source does not have, sorted; the
+/// names cf-agent never considers (`.`, `lost+found`, …) are left alone.
+fn names_to_purge(directory: &Path, present: &HashSet<String>) -> io::Result<Vec<String>> {
+    let mut doomed = Vec::new();
+    for entry in fs::read_dir(directory)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if considered(&name) && !present.contains(&name) {
+            doomed.push(name);
+        }
+    }
+    doomed.sort();
+    Ok(doomed)
 }
 
 fn purge_one(job: &mut FileJob, path: &Path) {
@@ -65,5 +74,31 @@ fn purge_one(job: &mut FileJob, path: &Path) {
     }
     if let Some(parent) = path.parent() {
         job.agent.writes.changed(parent);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_what_the_source_lacks_is_purged() {
+        let dir = std::env::temp_dir().join(format!("promise-rs-purge-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("gone_dir/deep")).unwrap();
+        fs::create_dir_all(dir.join("lost+found")).unwrap();
+        for name in ["kept", "gone", "also_kept"] {
+            fs::write(dir.join(name), name).unwrap();
+        }
+        let present: HashSet<String> = ["kept", "also_kept", "not_here"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            names_to_purge(&dir, &present).unwrap(),
+            ["gone", "gone_dir"]
+        );
+        assert!(names_to_purge(&dir.join("missing"), &present).is_err());
+        let _ = fs::remove_dir_all(&dir);
     }
 }
