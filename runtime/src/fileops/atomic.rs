@@ -136,9 +136,10 @@ pub(crate) fn temporary_name(dir: &Path, target: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     dir.join(format!(
         ".{name}.promise-rs.{}.{}",
-        std::process::id(),
+        PID.get_or_init(std::process::id),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ))
 }

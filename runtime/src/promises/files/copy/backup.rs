@@ -40,17 +40,27 @@ pub(crate) fn backup_name_now(destination: &Path, backup: Backup, started: i64) 
 /// stays where it is (a hard link, or a copy across devices) until the new
 /// one is renamed over it, so the destination never goes missing.
 pub(crate) fn keep(destination: &Path, backup: &Path) -> io::Result<()> {
-    if let Ok(old) = fs::symlink_metadata(backup) {
-        if old.is_dir() {
-            fs::remove_dir_all(backup)?;
-        } else {
-            fs::remove_file(backup)?;
-        }
-    }
+    clear(backup)?;
     if fs::hard_link(destination, backup).is_ok() {
         return Ok(());
     }
     fs::copy(destination, backup).map(|_| ())
+}
+
+/// A directory where a copied file goes is moved to `backup` (replacing an
+/// older one).
+pub(crate) fn move_directory(destination: &Path, backup: &Path) -> io::Result<()> {
+    clear(backup)?;
+    fs::rename(destination, backup)
+}
+
+/// Removes an older backup, whatever it is.
+fn clear(backup: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(backup) {
+        Ok(old) if old.is_dir() => fs::remove_dir_all(backup),
+        Ok(_) => fs::remove_file(backup),
+        Err(_) => Ok(()),
+    }
 }
 
 #[cfg(test)]

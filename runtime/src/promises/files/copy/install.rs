@@ -3,7 +3,7 @@
 //! the destination, so a copy is never seen half-written. The filesystem is
 //! synced once at the end of the run (`Writes`), not per file.
 
-use std::fs::{self, File, FileTimes, OpenOptions};
+use std::fs::{self, File, FileTimes, Metadata, OpenOptions};
 use std::io;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, UNIX_EPOCH};
 
 use super::backup;
-use super::source::{CopySource, SourceStat};
+use super::source::{CopySource, Kind, SourceStat};
 use crate::fileops::atomic::{temporary_name, Writes};
 
 /// How one file is installed.
@@ -21,6 +21,8 @@ pub(crate) struct Install<'a> {
     pub source_stat: &'a SourceStat,
     /// The mode the new file is created with.
     pub mode: u32,
+    /// What the destination is now, if anything (`lstat`).
+    pub replacing: Option<Kind>,
     /// Where the replaced file is kept, if anywhere.
     pub backup: Option<PathBuf>,
     /// Compare digests of the source and the new file before installing.
@@ -29,23 +31,32 @@ pub(crate) struct Install<'a> {
     pub stealth: bool,
 }
 
-/// Installs the copy at `destination`; the error says what went wrong.
-pub(crate) fn install(job: Install, destination: &Path, writes: &mut Writes) -> Result<(), String> {
+/// Installs the copy at `destination` and returns its status; the error
+/// says what went wrong.
+pub(crate) fn install(
+    job: Install,
+    destination: &Path,
+    writes: &mut Writes,
+) -> Result<Metadata, String> {
     let dir = match destination.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
     let temp = temporary_name(dir, destination);
-    let result = write_new(&job, &temp).and_then(|()| put_in_place(&job, &temp, destination));
+    let result = write_new(&job, &temp).and_then(|made| {
+        put_in_place(&job, &temp, destination)?;
+        Ok(made)
+    });
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
-    result?;
+    let made = result?;
     writes.changed(dir);
-    Ok(())
+    Ok(made)
 }
 
-fn write_new(job: &Install, temp: &Path) -> Result<(), String> {
+/// The new file, complete; its status once written.
+fn write_new(job: &Install, temp: &Path) -> Result<Metadata, String> {
     let shown = job.source_path.display();
     let mut file = OpenOptions::new()
         .write(true)
@@ -60,7 +71,7 @@ fn write_new(job: &Install, temp: &Path) -> Result<(), String> {
         })?;
     let written = job
         .source
-        .copy_to(job.source_path, &mut file)
+        .copy_to(job.source_path, job.source_stat.size, &mut file)
         .map_err(|e| format!("Failed copying file '{shown}' ({e})"))?;
     if written != job.source_stat.size {
         return Err(format!(
@@ -83,7 +94,8 @@ fn write_new(job: &Install, temp: &Path) -> Result<(), String> {
             temp.display()
         ));
     }
-    Ok(())
+    file.metadata()
+        .map_err(|e| format!("Can't stat new file '{}' ({e})", temp.display()))
 }
 
 fn transmission_differs(job: &Install, temp: &Path) -> bool {
@@ -97,21 +109,24 @@ fn transmission_differs(job: &Install, temp: &Path) -> bool {
 
 fn put_in_place(job: &Install, temp: &Path, destination: &Path) -> Result<(), String> {
     let shown = destination.display();
-    if let Some(backup) = &job.backup {
-        if fs::symlink_metadata(destination).is_ok_and(|m| m.is_file()) {
-            backup::keep(destination, backup).map_err(|e| {
-                format!(
-                    "Failed to back up '{shown}' as '{}' ({e})",
-                    backup.display()
-                )
-            })?;
+    let backed_up = |e: io::Error, backup: &Path| {
+        format!(
+            "Failed to back up '{shown}' as '{}' ({e})",
+            backup.display()
+        )
+    };
+    match (job.replacing, &job.backup) {
+        (Some(Kind::File), Some(backup)) => {
+            backup::keep(destination, backup).map_err(|e| backed_up(e, backup))?
         }
-    }
-    // A directory where the file goes is removed first (a backup keeps
-    // nothing of it), as cf-agent purges it.
-    if fs::symlink_metadata(destination).is_ok_and(|m| m.is_dir()) {
-        fs::remove_dir_all(destination)
-            .map_err(|e| format!("Failed to remove directory '{shown}' ({e})"))?;
+        // A directory where the file goes is moved to the backup, or
+        // removed, as cf-agent does.
+        (Some(Kind::Directory), Some(backup)) => {
+            backup::move_directory(destination, backup).map_err(|e| backed_up(e, backup))?
+        }
+        (Some(Kind::Directory), None) => fs::remove_dir_all(destination)
+            .map_err(|e| format!("Failed to remove directory '{shown}' ({e})"))?,
+        _ => {}
     }
     fs::rename(temp, destination).map_err(|e| {
         format!("Could not install copy file as '{shown}', directory in the way? ({e})")
@@ -165,8 +180,9 @@ mod tests {
         destination: &Path,
         mode: u32,
         backup: Option<PathBuf>,
-    ) -> Result<(), String> {
+    ) -> Result<Metadata, String> {
         let stat = LocalSource.stat(source).unwrap();
+        let replacing = LocalSource.lstat(destination).ok().map(|s| s.kind);
         let mut writes = Writes::default();
         install(
             Install {
@@ -174,6 +190,7 @@ mod tests {
                 source_path: source,
                 source_stat: &stat,
                 mode,
+                replacing,
                 backup,
                 verify: true,
                 stealth: true,
@@ -224,6 +241,7 @@ mod tests {
                 source_path: &source,
                 source_stat: &stat,
                 mode: 0o600,
+                replacing: Some(Kind::File),
                 backup: None,
                 verify: false,
                 stealth: false,

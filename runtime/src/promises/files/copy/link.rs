@@ -75,7 +75,7 @@ fn copy_link_target(job: &mut FileJob, copy: &Copy, source: &Path, destination: 
         real.display()
     ));
     match copy.source.stat(&real) {
-        Ok(stat) => copy_file(job, copy, &real, destination, &stat),
+        Ok(stat) => copy_file(job, copy, &real, destination, &stat, false),
         Err(_) => job.fail(format!("Can't stat '{}' in verify copy", real.display())),
     }
 }

@@ -29,18 +29,21 @@ const DIFF_LIMIT: u64 = 1 << 20;
 /// itself (a symlink stays a symlink) and copied onto `destination`.
 pub(super) fn verify_copy(job: &mut FileJob, copy: &Copy, source: &Path, destination: &Path) {
     match copy.source.lstat(source) {
-        Ok(stat) => copy_file(job, copy, source, destination, &stat),
+        Ok(stat) => copy_file(job, copy, source, destination, &stat, false),
         Err(_) => job.fail(format!("Can't stat '{}' in verify copy", source.display())),
     }
 }
 
-/// CfCopyFile: `stat` is the source's own status.
+/// CfCopyFile: `stat` is the source's own status. `parent_ready` when the
+/// caller already made sure the destination's directory exists (a tree
+/// copy), so it is not looked at again for every file.
 pub(super) fn copy_file(
     job: &mut FileJob,
     copy: &Copy,
     source: &Path,
     destination: &Path,
     stat: &SourceStat,
+    parent_ready: bool,
 ) {
     let shown = destination.display().to_string();
     if source == destination {
@@ -89,6 +92,7 @@ pub(super) fn copy_file(
             existing = None;
         }
         Some(_) => {}
+        None if parent_ready => {}
         None => match make_parents(job, true, destination) {
             Some(true) => job.repaired(format!("Created parent directory for '{shown}'")),
             Some(false) => {}
@@ -121,8 +125,8 @@ fn make_new(job: &mut FileJob, copy: &Copy, source: &Path, destination: &Path, s
             )) {
                 return;
             }
-            if copy_regular(job, copy, source, destination, stat, None) {
-                verify_after_copy(job, copy, stat, destination);
+            if let Some(made) = copy_regular(job, copy, source, destination, stat, None) {
+                verify_copied(job, copy, stat, destination, &made);
                 job.repaired(format!(
                     "Updated file '{shown}' from '{server}:{}'",
                     source.display()
@@ -181,13 +185,13 @@ fn update(
             if !job.making_changes(change) {
                 return;
             }
-            if copy_regular(job, copy, source, destination, stat, Some(found)) {
+            if let Some(made) = copy_regular(job, copy, source, destination, stat, Some(found)) {
                 job.repaired(format!(
                     "Updated '{shown}' from source '{}' on '{}'",
                     source.display(),
                     copy.source.server()
                 ));
-                verify_after_copy(job, copy, stat, destination);
+                verify_copied(job, copy, stat, destination, &made);
             }
         }
         Kind::Symlink => link_copy(job, copy, source, destination, stat),
@@ -195,7 +199,8 @@ fn update(
     }
 }
 
-/// Writes the copy of a regular file; false (and failed) when it could not.
+/// Writes the copy of a regular file; its status, or `None` (and failed)
+/// when it could not.
 fn copy_regular(
     job: &mut FileJob,
     copy: &Copy,
@@ -203,7 +208,7 @@ fn copy_regular(
     destination: &Path,
     stat: &SourceStat,
     found: Option<&Metadata>,
-) -> bool {
+) -> Option<Metadata> {
     // The mode of what is there now (through a link), never set-id bits.
     let existing_mode = match found {
         Some(meta) if !meta.file_type().is_symlink() => Some(meta.mode() & 0o777),
@@ -223,6 +228,7 @@ fn copy_regular(
             source_path: source,
             source_stat: stat,
             mode,
+            replacing: found.map(|meta| Kind::of(meta.file_type())),
             backup,
             verify: copy.body.verify,
             stealth: copy.body.stealth,
@@ -231,21 +237,11 @@ fn copy_regular(
         &mut job.agent.writes,
     );
     match installed {
-        Ok(()) => true,
+        Ok(made) => Some(made),
         Err(reason) => {
             job.fail(reason);
-            false
+            None
         }
-    }
-}
-
-fn verify_after_copy(job: &mut FileJob, copy: &Copy, stat: &SourceStat, destination: &Path) {
-    match fs::metadata(destination) {
-        Ok(meta) => verify_copied(job, copy, stat, destination, &meta),
-        Err(error) => job.agent.log.error(&format!(
-            "Can't stat destination file '{}' ({error})",
-            destination.display()
-        )),
     }
 }
 

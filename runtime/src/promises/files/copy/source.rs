@@ -5,6 +5,7 @@
 
 use std::fs::{self, File, Metadata};
 use std::io::{self, Read};
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -101,9 +102,10 @@ pub(crate) trait CopySource {
     fn open(&self, path: &Path) -> io::Result<Box<dyn Read>>;
 
     /// Writes the content of a regular file into `into` (at its current
-    /// position); the number of bytes written.
-    fn copy_to(&self, path: &Path, into: &mut File) -> io::Result<u64> {
-        io::copy(&mut self.open(path)?, into)
+    /// position); the number of bytes written. `size` is the size the
+    /// source had when it was looked at: no more is copied.
+    fn copy_to(&self, path: &Path, size: u64, into: &mut File) -> io::Result<u64> {
+        io::copy(&mut self.open(path)?.take(size), into)
     }
 
     /// The MD5 digest of a regular file, as cf-agent compares contents.
@@ -164,9 +166,44 @@ impl CopySource for LocalSource {
         Ok(Box::new(File::open(path)?))
     }
 
-    /// File to file: the kernel copies (copy_file_range where it can).
-    fn copy_to(&self, path: &Path, into: &mut File) -> io::Result<u64> {
-        io::copy(&mut File::open(path)?, into)
+    /// File to file in the kernel (copy_file_range), which for the small
+    /// files of a policy tree is one call; read and write where the
+    /// filesystems cannot.
+    fn copy_to(&self, path: &Path, size: u64, into: &mut File) -> io::Result<u64> {
+        let mut from = File::open(path)?;
+        let mut copied = 0u64;
+        while copied < size {
+            let wanted = usize::try_from(size - copied).unwrap_or(usize::MAX >> 1);
+            // SAFETY: both descriptors are open files owned by `from` and
+            // `into`; null offsets use and advance the file positions.
+            let done = unsafe {
+                libc::copy_file_range(
+                    from.as_raw_fd(),
+                    std::ptr::null_mut(),
+                    into.as_raw_fd(),
+                    std::ptr::null_mut(),
+                    wanted,
+                    0,
+                )
+            };
+            match done {
+                0 => break,
+                n if n > 0 => copied += n as u64,
+                _ => {
+                    let error = io::Error::last_os_error();
+                    return match error.raw_os_error() {
+                        Some(libc::EXDEV | libc::ENOSYS | libc::EINVAL | libc::EOPNOTSUPP)
+                            if copied == 0 =>
+                        {
+                            io::copy(&mut (&mut from).take(size), into)
+                        }
+                        Some(libc::EINTR) => continue,
+                        _ => Err(error),
+                    };
+                }
+            }
+        }
+        Ok(copied)
     }
 }
 
@@ -210,7 +247,7 @@ mod tests {
             .truncate(true)
             .open(dir.join("copy"))
             .unwrap();
-        assert_eq!(source.copy_to(&dir.join("a"), &mut into).unwrap(), 6);
+        assert_eq!(source.copy_to(&dir.join("a"), 6, &mut into).unwrap(), 6);
         into.seek(SeekFrom::Start(0)).unwrap();
         let mut text = String::new();
         into.read_to_string(&mut text).unwrap();

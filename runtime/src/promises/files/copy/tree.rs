@@ -81,7 +81,7 @@ pub(super) fn search_and_copy(
             continue;
         }
         if !stat.is_dir() {
-            copy_file(job, copy, &source, &destination, &own);
+            copy_file(job, copy, &source, &destination, &own, true);
             continue;
         }
         if traverse_links {
