@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::after::verify_copied;
-use super::single::copy_file;
+use super::single::{copy_file, Found};
 use super::source::SourceStat;
 use super::Copy;
 use crate::promises::files::existence::make_parents;
@@ -75,7 +75,7 @@ fn copy_link_target(job: &mut FileJob, copy: &Copy, source: &Path, destination: 
         real.display()
     ));
     match copy.source.stat(&real) {
-        Ok(stat) => copy_file(job, copy, &real, destination, &stat, false),
+        Ok(stat) => copy_file(job, copy, &real, destination, &stat, Found::LookUp),
         Err(_) => job.fail(format!("Can't stat '{}' in verify copy", real.display())),
     }
 }

@@ -1,23 +1,42 @@
-//! `purge`: after a directory of the source was copied, what the
-//! destination directory holds and the source does not is removed (whole
+//! The listing of a destination directory, and `purge`: after a directory
+//! of the source was copied, what the destination directory held and the
+//! source does not is removed (whole
 //! directory trees included). Each removal is a repair, or a warning when
 //! changes are not allowed.
 
-use std::collections::HashSet;
-use std::fs;
+use std::collections::{HashMap, HashSet};
+use std::fs::{self, Metadata};
 use std::io;
 use std::path::Path;
 
 use super::Copy;
+
+/// What a destination directory holds: each name with its `lstat`.
+pub(super) type Listing = HashMap<String, Metadata>;
+
+/// Reads a destination directory once; its entries are looked at
+/// relative to it (one name for the kernel to find, not a whole path).
+pub(super) fn listing(directory: &Path) -> io::Result<Listing> {
+    let mut listing = HashMap::new();
+    for entry in fs::read_dir(directory)? {
+        let entry = entry?;
+        if let Ok(meta) = entry.metadata() {
+            listing.insert(entry.file_name().to_string_lossy().into_owned(), meta);
+        }
+    }
+    Ok(listing)
+}
 use crate::promises::files::search::considered;
 use crate::promises::files::FileJob;
 
-/// Removes the entries of `directory` whose names are not in `present`.
+/// Removes the entries of `directory` whose names are not in `present`;
+/// `listing` is what the directory held before the copy.
 pub(super) fn purge_missing(
     job: &mut FileJob,
     copy: &Copy,
     present: &HashSet<String>,
     directory: &Path,
+    listing: &io::Result<Listing>,
 ) {
     let shown = directory.display();
     if directory.as_os_str().len() < 2 {
@@ -28,27 +47,25 @@ pub(super) fn purge_missing(
             "No depth search when copying '{shown}' so purging does not apply"
         ));
     }
-    let doomed = match names_to_purge(directory, present) {
-        Ok(doomed) => doomed,
+    let listing = match listing {
+        Ok(listing) => listing,
         Err(error) => return job.fail(format!("Can't open local directory '{shown}' ({error})")),
     };
-    for name in doomed {
+    for name in names_to_purge(listing, present) {
         purge_one(job, &directory.join(name));
     }
 }
 
-/// The entries of `directory` that the source does not have, sorted; the
-/// names cf-agent never considers (`.`, `lost+found`, …) are left alone.
-fn names_to_purge(directory: &Path, present: &HashSet<String>) -> io::Result<Vec<String>> {
-    let mut doomed = Vec::new();
-    for entry in fs::read_dir(directory)? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
-        if considered(&name) && !present.contains(&name) {
-            doomed.push(name);
-        }
-    }
-    doomed.sort();
-    Ok(doomed)
+/// The listed names that the source does not have, sorted; the names
+/// cf-agent never considers (`.`, `lost+found`, …) are left alone.
+fn names_to_purge<'l>(listing: &'l Listing, present: &HashSet<String>) -> Vec<&'l str> {
+    let mut doomed: Vec<&str> = listing
+        .keys()
+        .map(String::as_str)
+        .filter(|name| considered(name) && !present.contains(*name))
+        .collect();
+    doomed.sort_unstable();
+    doomed
 }
 
 fn purge_one(job: &mut FileJob, path: &Path) {
@@ -94,11 +111,10 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        assert_eq!(
-            names_to_purge(&dir, &present).unwrap(),
-            ["gone", "gone_dir"]
-        );
-        assert!(names_to_purge(&dir.join("missing"), &present).is_err());
+        let listing = listing(&dir).unwrap();
+        assert_eq!(listing.len(), 5);
+        assert_eq!(names_to_purge(&listing, &present), ["gone", "gone_dir"]);
+        assert!(super::listing(&dir.join("missing")).is_err());
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -29,21 +29,28 @@ const DIFF_LIMIT: u64 = 1 << 20;
 /// itself (a symlink stays a symlink) and copied onto `destination`.
 pub(super) fn verify_copy(job: &mut FileJob, copy: &Copy, source: &Path, destination: &Path) {
     match copy.source.lstat(source) {
-        Ok(stat) => copy_file(job, copy, source, destination, &stat, false),
+        Ok(stat) => copy_file(job, copy, source, destination, &stat, Found::LookUp),
         Err(_) => job.fail(format!("Can't stat '{}' in verify copy", source.display())),
     }
 }
 
-/// CfCopyFile: `stat` is the source's own status. `parent_ready` when the
-/// caller already made sure the destination's directory exists (a tree
-/// copy), so it is not looked at again for every file.
+/// What is known of the destination before a file is copied.
+pub(super) enum Found {
+    /// Nothing: it is looked at, and missing directories above it made.
+    LookUp,
+    /// Its directory exists and was listed (a tree copy): this is its
+    /// `lstat`, if it was there.
+    Listed(Option<Metadata>),
+}
+
+/// CfCopyFile: `stat` is the source's own status.
 pub(super) fn copy_file(
     job: &mut FileJob,
     copy: &Copy,
     source: &Path,
     destination: &Path,
     stat: &SourceStat,
-    parent_ready: bool,
+    found: Found,
 ) {
     let shown = destination.display().to_string();
     if source == destination {
@@ -69,7 +76,10 @@ pub(super) fn copy_file(
         }
         return link_copy(job, copy, source, destination, stat);
     }
-    let mut existing = fs::symlink_metadata(destination).ok();
+    let (mut existing, parent_ready) = match found {
+        Found::LookUp => (fs::symlink_metadata(destination).ok(), false),
+        Found::Listed(found) => (found, true),
+    };
     match &existing {
         Some(found) if found.file_type().is_symlink() && !stat.is_symlink() => {
             if copy.body.type_check {

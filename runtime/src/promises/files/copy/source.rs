@@ -79,6 +79,15 @@ impl SourceStat {
     }
 }
 
+/// One entry of a source directory.
+#[derive(Debug, Clone)]
+pub(crate) struct SourceEntry {
+    pub name: String,
+    /// Its `lstat`, when the listing brings it along (a remote listing
+    /// does not: the walk asks).
+    pub lstat: Option<SourceStat>,
+}
+
 /// The source side of a copy.
 pub(crate) trait CopySource {
     /// The host the source is on, for messages (`localhost` here).
@@ -90,8 +99,8 @@ pub(crate) trait CopySource {
     /// `lstat`: a symlink is described itself.
     fn lstat(&self, path: &Path) -> io::Result<SourceStat>;
 
-    /// The names in a directory, in the order the source lists them.
-    fn read_dir(&self, path: &Path) -> io::Result<Vec<String>>;
+    /// The entries of a directory, in the order the source lists them.
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<SourceEntry>>;
 
     fn read_link(&self, path: &Path) -> io::Result<PathBuf>;
 
@@ -146,12 +155,18 @@ impl CopySource for LocalSource {
         fs::symlink_metadata(path).map(|m| SourceStat::of(&m))
     }
 
-    fn read_dir(&self, path: &Path) -> io::Result<Vec<String>> {
-        let mut names = Vec::new();
+    /// Each entry's `lstat` is taken relative to the open directory, which
+    /// spares the kernel a walk of the whole path per file.
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<SourceEntry>> {
+        let mut entries = Vec::new();
         for entry in fs::read_dir(path)? {
-            names.push(entry?.file_name().to_string_lossy().into_owned());
+            let entry = entry?;
+            entries.push(SourceEntry {
+                name: entry.file_name().to_string_lossy().into_owned(),
+                lstat: entry.metadata().ok().map(|m| SourceStat::of(&m)),
+            });
         }
-        Ok(names)
+        Ok(entries)
     }
 
     fn read_link(&self, path: &Path) -> io::Result<PathBuf> {
@@ -232,7 +247,9 @@ mod tests {
         assert_eq!(source.lstat(&dir.join("l")).unwrap().kind, Kind::Symlink);
         assert!(source.stat(&dir.join("d")).unwrap().is_dir());
         assert_eq!(source.stat(&dir.join("a")).unwrap().size, 6);
-        let mut names = source.read_dir(&dir).unwrap();
+        let entries = source.read_dir(&dir).unwrap();
+        assert!(entries.iter().all(|e| e.lstat.is_some()));
+        let mut names: Vec<String> = entries.into_iter().map(|e| e.name).collect();
         names.sort();
         assert_eq!(names, ["a", "d", "l"]);
         assert_eq!(source.read_link(&dir.join("l")).unwrap(), Path::new("a"));

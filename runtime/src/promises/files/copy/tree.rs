@@ -9,8 +9,8 @@ use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 
 use super::after::verify_copied;
-use super::purge::purge_missing;
-use super::single::copy_file;
+use super::purge::{listing, purge_missing};
+use super::single::{copy_file, Found};
 use super::Copy;
 use crate::outcome::{NotKeptReason, Outcome};
 use crate::promises::files::existence::make_parents;
@@ -41,8 +41,8 @@ pub(super) fn search_and_copy(
     if !destination_is_directory(job, copy, to) {
         return;
     }
-    let names = match copy.source.read_dir(from) {
-        Ok(names) => names,
+    let entries = match copy.source.read_dir(from) {
+        Ok(entries) => entries,
         Err(error) => {
             return job.push(interrupted(format!(
                 "Can't open directory '{}' for copying ({error})",
@@ -52,13 +52,15 @@ pub(super) fn search_and_copy(
     };
     let traverse_links = copy.search.as_ref().is_some_and(|s| s.traverse_links);
     let xdev = copy.search.as_ref().is_some_and(|s| s.xdev);
+    let mut listing = listing(to);
     let mut present = HashSet::new();
-    for name in names {
-        let source = from.join(&name);
+    for entry in entries {
+        let name = entry.name;
         if !considered(&name) {
             continue;
         }
-        let Ok(own) = copy.source.lstat(&source) else {
+        let source = from.join(&name);
+        let Some(own) = entry.lstat.or_else(|| copy.source.lstat(&source).ok()) else {
             continue;
         };
         if copy.body.purge {
@@ -81,7 +83,8 @@ pub(super) fn search_and_copy(
             continue;
         }
         if !stat.is_dir() {
-            copy_file(job, copy, &source, &destination, &own, true);
+            let found = listing.as_mut().ok().and_then(|l| l.remove(&name));
+            copy_file(job, copy, &source, &destination, &own, Found::Listed(found));
             continue;
         }
         if traverse_links {
@@ -110,7 +113,7 @@ pub(super) fn search_and_copy(
         );
     }
     if copy.body.purge {
-        purge_missing(job, copy, &present, to);
+        purge_missing(job, copy, &present, to, &listing);
     }
 }
 
