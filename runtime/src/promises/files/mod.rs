@@ -141,6 +141,15 @@ impl FileJob<'_, '_, '_> {
         self.push(Outcome::Kept);
     }
 
+    /// [`FileJob::kept`] for checks made once per file of a tree: the
+    /// message is only built when verbose lines are shown.
+    pub fn kept_with(&mut self, message: impl FnOnce() -> String) {
+        if self.agent.log.verbose_enabled() {
+            self.agent.log.verbose(&message());
+        }
+        self.push(Outcome::Kept);
+    }
+
     /// Something was changed to be as promised.
     pub fn repaired(&mut self, message: String) {
         self.agent.log.info(&message);

@@ -52,7 +52,7 @@ pub(super) fn copy_file(
     stat: &SourceStat,
     found: Found,
 ) {
-    let shown = destination.display().to_string();
+    let shown = destination.display();
     if source == destination {
         return job.kept(format!(
             "File copy promise loop: file/dir '{shown}' is its own source"
@@ -161,7 +161,7 @@ fn update(
     stat: &SourceStat,
     found: &Metadata,
 ) {
-    let shown = destination.display().to_string();
+    let shown = destination.display();
     job.agent
         .log
         .verbose(&format!("Destination file '{shown}' already exists"));
@@ -183,7 +183,7 @@ fn update(
     }
     if !should_copy && !stat.is_symlink() {
         verify_copied(job, copy, stat, destination, found);
-        return job.kept(format!("File '{shown}' is an up to date copy of source"));
+        return job.kept_with(|| format!("File '{shown}' is an up to date copy of source"));
     }
     match stat.kind {
         Kind::File => {
