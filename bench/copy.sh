@@ -6,7 +6,7 @@
 # tool copies into its own destination with its own workdir. Prints the
 # ratios promise-rs/cf-agent (budget: <= 0.5 on both runs). Run it when no
 # other job is creating or deleting many files on the same filesystem.
-# Usage: bench/copy.sh [DIRS] [FILES_PER_DIR]
+# Usage: [BENCH_TMPDIR=DIR] bench/copy.sh [DIRS] [FILES_PER_DIR]  (the tree goes under DIR, default /tmp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dirs=${1:-100}
@@ -15,7 +15,7 @@ command -v cf-agent >/dev/null || { echo "cf-agent not installed (apt-get instal
 cargo build --release --quiet --bin promise-rs
 bin=${CARGO_TARGET_DIR:-$PWD/target}/release/promise-rs
 
-work=$(mktemp -d)
+work=$(mktemp -d -p "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}")
 trap 'rm -rf "$work"' EXIT
 
 python3 - "$work/src" "$dirs" "$files" <<'PY'

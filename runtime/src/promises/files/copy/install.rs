@@ -134,7 +134,11 @@ fn put_in_place(job: &Install, temp: &Path, destination: &Path) -> Result<(), St
 }
 
 fn stamp(file: &File, source: &SourceStat) -> io::Result<()> {
-    let at = |seconds: i64| UNIX_EPOCH + Duration::from_secs(seconds.max(0) as u64);
+    let at = |seconds: i64| {
+        UNIX_EPOCH
+            .checked_add(Duration::from_secs(seconds.max(0).unsigned_abs()))
+            .unwrap_or(UNIX_EPOCH)
+    };
     file.set_times(
         FileTimes::new()
             .set_accessed(at(source.atime))
