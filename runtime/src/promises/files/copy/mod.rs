@@ -13,12 +13,15 @@
 //! - [`install`] and [`backup`]: writing a copy atomically, keeping the
 //!   old one;
 //! - [`link`]: a source symlink (or `linkcopy_patterns`) becomes a link;
+//! - [`hardlinks`]: files sharing an inode in the source share one in the
+//!   copy;
 //! - [`after`]: the copy's perms, as cf-agent verifies them after copying.
 
 mod after;
 mod backup;
 mod body;
 mod compare;
+mod hardlinks;
 mod install;
 mod link;
 mod purge;
@@ -35,6 +38,7 @@ use super::search::DepthSearch;
 use super::select::FileSelect;
 use super::{search, FileJob};
 use body::CopyFrom;
+use hardlinks::HardLinks;
 use source::{CopySource, LocalSource};
 
 /// What every step of one copy promise reads.
@@ -44,6 +48,7 @@ pub(super) struct Copy<'c> {
     pub a: &'c FilesAttributes,
     pub select: Option<FileSelect>,
     pub search: Option<DepthSearch>,
+    pub hard_links: HardLinks,
 }
 
 /// Phase 2a: the promiser becomes a copy of the body's source.
@@ -75,6 +80,7 @@ pub(super) fn copy(job: &mut FileJob, a: &FilesAttributes) {
         a,
         select,
         search: a.depth_search.clone(),
+        hard_links: HardLinks::default(),
     };
     copy_sources(job, &copy, Path::new(&source_path), &destination);
 }

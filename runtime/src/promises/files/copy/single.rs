@@ -13,6 +13,7 @@ use super::after::verify_copied;
 use super::backup::backup_name_now;
 use super::body::Compare;
 use super::compare::{contents_differ, out_of_date, DestinationTimes};
+use super::hardlinks::link_to_first;
 use super::install::{install, Install};
 use super::link::link_copy;
 use super::source::{Kind, SourceStat};
@@ -29,7 +30,10 @@ const DIFF_LIMIT: u64 = 1 << 20;
 /// itself (a symlink stays a symlink) and copied onto `destination`.
 pub(super) fn verify_copy(job: &mut FileJob, copy: &Copy, source: &Path, destination: &Path) {
     match copy.source.lstat(source) {
-        Ok(stat) => copy_file(job, copy, source, destination, &stat, Found::LookUp),
+        Ok(stat) => {
+            copy.hard_links.register(job, &stat, destination);
+            copy_file(job, copy, source, destination, &stat, Found::LookUp)
+        }
         Err(_) => job.fail(format!("Can't stat '{}' in verify copy", source.display())),
     }
 }
@@ -219,6 +223,9 @@ fn copy_regular(
     stat: &SourceStat,
     found: Option<&Metadata>,
 ) -> Option<Metadata> {
+    if let Some(first) = copy.hard_links.first_copy(stat, destination) {
+        return link_to_first(job, &first, destination);
+    }
     // The mode of what is there now (through a link), never set-id bits.
     let existing_mode = match found {
         Some(meta) if !meta.file_type().is_symlink() => Some(meta.mode() & 0o777),

@@ -83,7 +83,10 @@ pub(super) fn search_and_copy(
             continue;
         }
         if !stat.is_dir() {
-            let found = listing.as_mut().ok().and_then(|l| l.remove(&name));
+            let mut found = listing.as_mut().ok().and_then(|l| l.remove(&name));
+            if copy.hard_links.register(job, &own, &destination) {
+                found = None;
+            }
             copy_file(job, copy, &source, &destination, &own, Found::Listed(found));
             continue;
         }
