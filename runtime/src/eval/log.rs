@@ -52,6 +52,11 @@ impl<'w> Log<'w> {
         }
     }
 
+    /// Whether verbose lines are shown: a caller can skip building them.
+    pub fn verbose_enabled(&self) -> bool {
+        self.verbosity >= Verbosity::Verbose
+    }
+
     pub fn verbose(&self, message: &str) {
         if self.verbosity >= Verbosity::Verbose {
             self.line("verbose", message);

@@ -3,6 +3,7 @@
 //! `if`/`ifvarclass`, `unless`, same-run de-duplication, the actuator and
 //! the outcome.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use compiler::ir::{Promise, PromiseId};
@@ -382,19 +383,19 @@ impl<'p> Agent<'p, '_> {
         let location = self.location(promise);
         // cf-agent visits a file twice and says the same twice; once is
         // enough here.
-        let mut logged: Vec<&str> = Vec::new();
+        let mut logged: HashSet<&str> = HashSet::new();
         for outcome in &recorded {
             match outcome {
-                Outcome::NotKept { message, .. } if !logged.contains(&message.as_str()) => {
+                Outcome::NotKept { message, .. } if logged.insert(message.as_str()) => {
                     self.log.error(&format!("{location}: {message}"));
-                    logged.push(message);
                 }
-                Outcome::Warned { message } if !logged.contains(&message.as_str()) => {
+                Outcome::Warned { message } if logged.insert(message.as_str()) => {
                     self.log.warning(&format!("{location}: {message}"));
-                    logged.push(message);
                 }
                 _ => {}
             }
+        }
+        for outcome in last_of_each_kind(&recorded) {
             self.outcome_classes(promise, binding, outcome);
         }
         self.log
@@ -540,4 +541,45 @@ pub enum RecordLog {
     Default,
     /// The promise type logged its own message, at the level cf-agent uses.
     Silent,
+}
+
+/// The outcomes whose classes decide what a run of outcomes leaves set:
+/// the last one of each kind, in order. Setting and cancelling classes is
+/// idempotent, so earlier outcomes of a kind change nothing in the end (a
+/// tree of 10,000 files records tens of thousands of outcomes, and the
+/// classes body would be evaluated for each).
+fn last_of_each_kind(outcomes: &[Outcome]) -> Vec<&Outcome> {
+    let kind = |outcome: &Outcome| (outcome.name(), outcome.reason().map(|r| r.name()));
+    let mut last = Vec::new();
+    for (at, outcome) in outcomes.iter().enumerate() {
+        let key = kind(outcome);
+        match last.iter_mut().find(|(k, _)| *k == key) {
+            Some(entry) => entry.1 = at,
+            None => last.push((key, at)),
+        }
+    }
+    let mut chosen: Vec<usize> = last.into_iter().map(|(_, at)| at).collect();
+    chosen.sort_unstable();
+    chosen.into_iter().map(|at| &outcomes[at]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_outcome_of_each_kind_is_kept_in_order() {
+        let failed = Outcome::failed("x");
+        let outcomes = vec![
+            Outcome::Kept,
+            Outcome::Repaired,
+            Outcome::Kept,
+            failed.clone(),
+            Outcome::Kept,
+            Outcome::Repaired,
+        ];
+        let chosen = last_of_each_kind(&outcomes);
+        assert_eq!(chosen, vec![&failed, &Outcome::Kept, &Outcome::Repaired]);
+        assert!(last_of_each_kind(&[]).is_empty());
+    }
 }

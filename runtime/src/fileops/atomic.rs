@@ -16,11 +16,18 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Debug, Default)]
 pub struct Writes {
     filesystems: BTreeMap<u64, PathBuf>,
+    /// The directory recorded last: a tree copy writes many files into one
+    /// directory, and each need not stat it again.
+    last: Option<PathBuf>,
 }
 
 impl Writes {
     /// Records that something under `dir` changed.
     pub fn changed(&mut self, dir: &Path) {
+        if self.last.as_deref() == Some(dir) {
+            return;
+        }
+        self.last = Some(dir.to_path_buf());
         if let Ok(meta) = fs::metadata(dir) {
             self.filesystems
                 .entry(meta.dev())
@@ -123,15 +130,16 @@ fn write_temporary(
 
 /// `.NAME.promise-rs.PID.N` beside the target: same filesystem, so the
 /// rename is atomic, and a name no policy would manage.
-fn temporary_name(dir: &Path, target: &Path) -> PathBuf {
+pub(crate) fn temporary_name(dir: &Path, target: &Path) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     dir.join(format!(
         ".{name}.promise-rs.{}.{}",
-        std::process::id(),
+        PID.get_or_init(std::process::id),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ))
 }

@@ -39,6 +39,7 @@ pub(super) struct FilesAttributes {
 }
 
 /// The `perms` body.
+#[derive(Clone)]
 pub(super) struct Perms {
     pub mode: ModeChange,
     /// The mode as written when there is one, and whether it could be read.

@@ -196,8 +196,8 @@ fn make_fifo(job: &mut FileJob, path: &Path, mode: u32) -> bool {
 }
 
 /// Makes the missing directories above `child`, 0700, as cf-agent does:
-/// the parent must be a directory (or a link), unless `move_obstructions`
-/// moves what is in the way to `<parent>.cf-moved`. `Some(true)` when a
+/// the parent must be a directory (or a link), unless `force`
+/// (`move_obstructions`) moves what is in the way to `<parent>.cf-moved`. `Some(true)` when a
 /// directory was made, `None` when it failed.
 pub(super) fn make_parents(
     job: &mut FileJob,

@@ -7,7 +7,7 @@ use std::fs::Metadata;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use super::attributes::FilesAttributes;
+use super::attributes::{FilesAttributes, Perms};
 use super::{changes, existence, perms, rename, touch, transformer, FileJob};
 
 pub(super) fn verify(job: &mut FileJob, a: &FilesAttributes, path: &Path, meta: &Metadata) {
@@ -39,7 +39,7 @@ pub(super) fn verify(job: &mut FileJob, a: &FilesAttributes, path: &Path, meta: 
 }
 
 /// Perms and changes of one object; a symlink itself has no mode to set.
-fn attributes(job: &mut FileJob, a: &FilesAttributes, path: &Path, meta: &Metadata) {
+pub(super) fn attributes(job: &mut FileJob, a: &FilesAttributes, path: &Path, meta: &Metadata) {
     let current = meta.mode() & 0o7777;
     let wanted = match &a.perms {
         Some(p) => p.mode.apply(current, meta.is_dir(), p.rxdirs),
@@ -51,8 +51,22 @@ fn attributes(job: &mut FileJob, a: &FilesAttributes, path: &Path, meta: &Metada
             path.display()
         ));
     }
+    attributes_with(job, a, a.perms.as_ref(), path, meta, wanted);
+}
+
+/// [`attributes`] with the mode and the owners given: a copy that
+/// preserves its source takes both from the source.
+pub(super) fn attributes_with(
+    job: &mut FileJob,
+    a: &FilesAttributes,
+    perms: Option<&Perms>,
+    path: &Path,
+    meta: &Metadata,
+    wanted: u32,
+) {
+    let current = meta.mode() & 0o7777;
     perms::setid_bits(job, path, meta, wanted);
-    if let Some(p) = &a.perms {
+    if let Some(p) = perms {
         perms::owner_and_group(job, p, path, meta);
     }
     if let Some(body) = &a.changes {
@@ -65,7 +79,7 @@ fn attributes(job: &mut FileJob, a: &FilesAttributes, path: &Path, meta: &Metada
         return;
     }
     perms::mode(job, path, current, wanted);
-    if let Some(p) = a.perms.as_ref().filter(|p| !p.bsdflags.is_empty()) {
+    if let Some(p) = perms.filter(|p| !p.bsdflags.is_empty()) {
         job.agent.log.verbose(&format!(
             "bsdflags {:?} of '{}' not checked: this system has no BSD file flags",
             p.bsdflags,

@@ -5,7 +5,7 @@
 //! 2. the object as found (every object of a depth_search) is verified as
 //!    a leaf: transformer, or rename, delete and touch; then perms and
 //!    changes ([`leaf`]);
-//! 3. links ([`link`]), `content` and edits (and, from its module, copies);
+//! 3. copies ([`copy`]), links ([`link`]), `content` and edits;
 //! 4. a regular file is verified as a leaf once more at the end, which is
 //!    why cf-agent finds a file it just repaired kept as well.
 //!
@@ -16,6 +16,7 @@
 
 mod attributes;
 mod changes;
+mod copy;
 pub(crate) mod edit;
 mod existence;
 mod leaf;
@@ -42,7 +43,7 @@ use crate::outcome::Outcome;
 use attributes::FilesAttributes;
 
 /// Attributes whose behaviour is not built yet.
-const NOT_YET: &[&str] = &["copy_from", "acl", "repository"];
+const NOT_YET: &[&str] = &["acl", "repository"];
 
 fn promise_has(job: &FileJob, name: &str) -> bool {
     job.promise.constraint(name).is_some()
@@ -153,6 +154,15 @@ impl FileJob<'_, '_, '_> {
         self.push(Outcome::Kept);
     }
 
+    /// [`FileJob::kept`] for checks made once per file of a tree: the
+    /// message is only built when verbose lines are shown.
+    pub fn kept_with(&mut self, message: impl FnOnce() -> String) {
+        if self.agent.log.verbose_enabled() {
+            self.agent.log.verbose(&message());
+        }
+        self.push(Outcome::Kept);
+    }
+
     /// Something was changed to be as promised.
     pub fn repaired(&mut self, message: String) {
         self.agent.log.info(&message);
@@ -252,6 +262,9 @@ fn verify(job: &mut FileJob, a: &FilesAttributes) {
             }
             _ => search::each_file(job, &mut visit),
         }
+    }
+    if a.copy {
+        copy::copy(job, a);
     }
     link::verify(job, a);
     if let Some(content) = &a.content {

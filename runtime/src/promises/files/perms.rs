@@ -13,7 +13,7 @@ use crate::outcome::{NotKeptReason, Outcome};
 pub(super) fn mode(job: &mut FileJob, path: &Path, current: u32, wanted: u32) {
     let shown = path.display();
     if wanted == current {
-        job.kept(format!("File permissions on '{shown}' as promised"));
+        job.kept_with(|| format!("File permissions on '{shown}' as promised"));
         return;
     }
     if !job.making_changes(format!(
@@ -56,7 +56,7 @@ pub(super) fn setid_bits(job: &mut FileJob, path: &Path, meta: &Metadata, wanted
 /// `owners` and `groups`: kept when the object belongs to any listed one,
 /// else changed to the first that exists; none existing fails.
 pub(super) fn owner_and_group(job: &mut FileJob, perms: &Perms, path: &Path, meta: &Metadata) {
-    let shown = path.display().to_string();
+    let shown = path.display();
     let new_uid = wanted_id(job, &perms.owners, meta.uid(), &shown, "Owner", "owners");
     let new_gid = wanted_id(job, &perms.groups, meta.gid(), &shown, "Group", "groups");
     if new_uid.is_none() && new_gid.is_none() {
@@ -126,7 +126,7 @@ fn wanted_id(
     job: &mut FileJob,
     ids: &[Id],
     current: u32,
-    shown: &str,
+    shown: &dyn std::fmt::Display,
     what: &str,
     list: &str,
 ) -> Option<u32> {
@@ -137,7 +137,7 @@ fn wanted_id(
         match id {
             Id::Any => return None,
             Id::Known(n) if *n == current => {
-                job.kept(format!("{what} of '{shown}' as promised ({current})"));
+                job.kept_with(|| format!("{what} of '{shown}' as promised ({current})"));
                 return None;
             }
             _ => {}

@@ -7,7 +7,7 @@
 //! `path_name`), and absent ranges, modes and types never match.
 
 use std::collections::BTreeSet;
-use std::fs::Metadata;
+use std::fs::{FileType, Metadata};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -79,14 +79,20 @@ impl FileSelect {
 
     /// Whether the file at `path`, whose `lstat` is `meta`, is selected.
     pub fn selects(&self, path: &Path, meta: &Metadata) -> bool {
-        let tokens = self.tokens(path, meta);
+        self.selects_stat(path, &FileFacts::of(meta))
+    }
+
+    /// [`FileSelect::selects`] for a file known by its facts (a copy's
+    /// source, which may not be on this host).
+    pub fn selects_stat(&self, path: &Path, facts: &FileFacts) -> bool {
+        let tokens = self.tokens(path, facts);
         match class_expr::parse_as_cfengine(&self.result) {
             Ok((expr, _)) => expr.evaluate(&mut |token| tokens.contains(token)),
             Err(_) => false,
         }
     }
 
-    fn tokens(&self, path: &Path, meta: &Metadata) -> BTreeSet<&'static str> {
+    fn tokens(&self, path: &Path, meta: &FileFacts) -> BTreeSet<&'static str> {
         let text = path.to_string_lossy();
         let leaf = path
             .file_name()
@@ -107,20 +113,20 @@ impl FileSelect {
         add("file_types", self.type_matches(meta));
         add(
             "owner",
-            self.owners.is_empty() || id_matches(&self.owners, meta.uid(), user_name),
+            self.owners.is_empty() || id_matches(&self.owners, meta.uid, user_name),
         );
         add(
             "group",
-            self.groups.is_empty() || id_matches(&self.groups, meta.gid(), group_name),
+            self.groups.is_empty() || id_matches(&self.groups, meta.gid, group_name),
         );
         add("mode", self.mode_matches(meta));
-        add("atime", in_open_range(self.atime, meta.atime()));
-        add("ctime", in_open_range(self.ctime, meta.ctime()));
-        add("mtime", in_open_range(self.mtime, meta.mtime()));
+        add("atime", in_open_range(self.atime, meta.atime));
+        add("ctime", in_open_range(self.ctime, meta.ctime));
+        add("mtime", in_open_range(self.mtime, meta.mtime));
         add(
             "size",
             self.size.is_some_and(|(min, max)| {
-                let size = i64::try_from(meta.size()).unwrap_or(i64::MAX);
+                let size = i64::try_from(meta.size).unwrap_or(i64::MAX);
                 min <= size && size <= max
             }),
         );
@@ -135,25 +141,8 @@ impl FileSelect {
         tokens
     }
 
-    fn type_matches(&self, meta: &Metadata) -> bool {
-        let kind = meta.file_type();
-        let names: &[&str] = if kind.is_file() {
-            &["reg", "plain"]
-        } else if kind.is_dir() {
-            &["dir"]
-        } else if kind.is_symlink() {
-            &["symlink"]
-        } else if kind.is_fifo() {
-            &["fifo"]
-        } else if kind.is_socket() {
-            &["socket"]
-        } else if kind.is_char_device() {
-            &["char"]
-        } else if kind.is_block_device() {
-            &["block"]
-        } else {
-            &[]
-        };
+    fn type_matches(&self, meta: &FileFacts) -> bool {
+        let names = meta.kind.type_names();
         // Each listed type is itself an expression over the file's types.
         self.file_types.iter().any(|listed| {
             class_expr::parse_as_cfengine(listed)
@@ -161,21 +150,94 @@ impl FileSelect {
         })
     }
 
-    fn mode_matches(&self, meta: &Metadata) -> bool {
-        let current = meta.mode() & 0o7777;
+    fn mode_matches(&self, meta: &FileFacts) -> bool {
+        let current = meta.mode & 0o7777;
         self.modes
             .iter()
             .any(|change| change.apply(current, false, false) == current)
     }
 
-    fn links_to_listed(&self, path: &Path, meta: &Metadata) -> bool {
-        if self.issymlinkto.is_empty() || !meta.file_type().is_symlink() {
+    fn links_to_listed(&self, path: &Path, meta: &FileFacts) -> bool {
+        if self.issymlinkto.is_empty() || meta.kind != FileKind::Symlink {
             return false;
         }
         let Ok(target) = std::fs::read_link(path) else {
             return false;
         };
         any_full_match(&self.issymlinkto, &target.to_string_lossy())
+    }
+}
+
+/// What kind of object a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FileKind {
+    File,
+    Directory,
+    Symlink,
+    Fifo,
+    Socket,
+    CharDevice,
+    BlockDevice,
+}
+
+impl FileKind {
+    pub fn of(kind: FileType) -> FileKind {
+        if kind.is_symlink() {
+            FileKind::Symlink
+        } else if kind.is_dir() {
+            FileKind::Directory
+        } else if kind.is_fifo() {
+            FileKind::Fifo
+        } else if kind.is_socket() {
+            FileKind::Socket
+        } else if kind.is_char_device() {
+            FileKind::CharDevice
+        } else if kind.is_block_device() {
+            FileKind::BlockDevice
+        } else {
+            FileKind::File
+        }
+    }
+
+    /// The `file_types` names that describe this kind.
+    fn type_names(self) -> &'static [&'static str] {
+        match self {
+            FileKind::File => &["reg", "plain"],
+            FileKind::Directory => &["dir"],
+            FileKind::Symlink => &["symlink"],
+            FileKind::Fifo => &["fifo"],
+            FileKind::Socket => &["socket"],
+            FileKind::CharDevice => &["char"],
+            FileKind::BlockDevice => &["block"],
+        }
+    }
+}
+
+/// What a file_select looks at of a file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FileFacts {
+    pub kind: FileKind,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub size: u64,
+    pub atime: i64,
+    pub mtime: i64,
+    pub ctime: i64,
+}
+
+impl FileFacts {
+    pub fn of(meta: &Metadata) -> FileFacts {
+        FileFacts {
+            kind: FileKind::of(meta.file_type()),
+            mode: meta.mode(),
+            uid: meta.uid(),
+            gid: meta.gid(),
+            size: meta.size(),
+            atime: meta.atime(),
+            mtime: meta.mtime(),
+            ctime: meta.ctime(),
+        }
     }
 }
 

@@ -25,7 +25,7 @@ mod mustache_template;
 mod record;
 mod region;
 mod replace;
-mod save;
+pub(super) mod save;
 
 pub(crate) use save::backup_stamp;
 

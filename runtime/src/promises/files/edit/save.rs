@@ -117,7 +117,7 @@ pub(crate) fn backup_stamp(started: i64) -> String {
 }
 
 /// `ctime(3)` of now in local time: `Tue Nov 25 21:50:00 2025\n`.
-fn ctime_now() -> String {
+pub(crate) fn ctime_now() -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as libc::time_t);
@@ -134,7 +134,7 @@ fn ctime_now() -> String {
 }
 
 /// cf-agent's CanonifyName: every character but letters and digits is `_`.
-fn canonify_date(text: &str) -> String {
+pub(crate) fn canonify_date(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect()
