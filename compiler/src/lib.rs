@@ -10,6 +10,7 @@ pub mod lint;
 pub mod load;
 pub mod references;
 pub mod resolve;
+pub mod support;
 pub mod syntax;
 
 pub use load::{load, load_with, LoadError, LoadOptions, LoadedPolicy};

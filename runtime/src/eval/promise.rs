@@ -209,8 +209,11 @@ impl<'p> Agent<'p, '_> {
             }
             other => {
                 if self.first_actuation(promise, &promiser, &binding) {
-                    let outcome =
-                        Outcome::failed(format!("promise type {other} is not implemented yet"));
+                    let why = compiler::support::unsupported_promise_type(other).map_or_else(
+                        || format!("promise type {other} is not run by promise-rs yet"),
+                        str::to_string,
+                    );
+                    let outcome = Outcome::failed(why);
                     self.record(promise, &binding, outcome);
                 }
             }

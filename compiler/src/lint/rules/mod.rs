@@ -10,6 +10,7 @@ mod handles;
 mod int_value;
 mod menu_value;
 mod never_runs;
+mod not_supported;
 mod undefined_class;
 mod undefined_function;
 mod undefined_reference;
@@ -55,4 +56,5 @@ pub static ALL: &[Rule] = &[
     Rule { code: "W004", name: "undefined_variable", severity: Warning, summary: "a variable read but defined nowhere in scope", cf_promises: No, check: Some(undefined_variable::check) },
     Rule { code: "W005", name: "undefined_class", severity: Warning, summary: "a class tested but defined by no promise, body or hard class pattern", cf_promises: No, check: Some(undefined_class::check) },
     Rule { code: "W006", name: "never_runs", severity: Warning, summary: "a promise whose guard, if or unless can never let it run", cf_promises: No, check: Some(never_runs::check) },
+    Rule { code: "W007", name: "not_supported", severity: Warning, summary: "policy promise-rs run does not carry out: edit_xml, acl, repository, databases, guest_environments, custom promise types", cf_promises: No, check: Some(not_supported::check) },
 ];

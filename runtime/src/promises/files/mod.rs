@@ -35,6 +35,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use compiler::ir::Promise;
+use compiler::support::{unsupported_files_attribute, UNSUPPORTED_FILES_ATTRIBUTES};
 
 use crate::eval::body::BodyAttributes;
 use crate::eval::expand::Binding;
@@ -42,8 +43,15 @@ use crate::eval::Agent;
 use crate::outcome::Outcome;
 use attributes::FilesAttributes;
 
-/// Attributes whose behaviour is not built yet.
-const NOT_YET: &[&str] = &["acl", "repository"];
+/// An attribute promise-rs does not carry out, with why; `edit_xml` is
+/// refused later, where cf-agent would start editing.
+fn unsupported(promise: &Promise) -> Option<&'static str> {
+    UNSUPPORTED_FILES_ATTRIBUTES
+        .iter()
+        .filter(|(name, _)| *name != "edit_xml")
+        .find(|(name, _)| promise.constraint(name).is_some())
+        .map(|(_, why)| *why)
+}
 
 fn promise_has(job: &FileJob, name: &str) -> bool {
     job.promise.constraint(name).is_some()
@@ -219,10 +227,8 @@ pub fn actuate(
         job.agent.log.error(&format!("{location}: {refusal}"));
         return job.finish();
     }
-    if let Some(name) = NOT_YET.iter().find(|n| promise.constraint(n).is_some()) {
-        job.fail(format!(
-            "files attribute '{name}' is not implemented yet (promise on '{promiser}')"
-        ));
+    if let Some(why) = unsupported(promise) {
+        job.fail(format!("files: {why} (promise on '{promiser}')"));
         return job.finish();
     }
     verify(&mut job, &attributes);
@@ -279,11 +285,11 @@ fn verify(job: &mut FileJob, a: &FilesAttributes) {
             ));
             return;
         }
-        if promise_has(job, "edit_xml") {
-            job.fail(format!(
-                "files attribute 'edit_xml' is not supported (promise on '{}')",
-                job.promiser
-            ));
+        if let Some(why) = promise_has(job, "edit_xml")
+            .then(|| unsupported_files_attribute("edit_xml"))
+            .flatten()
+        {
+            job.fail(format!("files: {why} (promise on '{}')", job.promiser));
         } else {
             edit::edit(job);
         }
