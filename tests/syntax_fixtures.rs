@@ -62,7 +62,12 @@ fn good_fixtures_parse_clean_and_cf_promises_agrees() {
     let files = cf_files(&repo().join("tests/fixtures/syntax/good"));
     assert!(!files.is_empty());
     for file in &files {
-        let out = short_diagnostics(file);
+        // W007 says what promise-rs run would not carry out (edit_xml,
+        // custom promise types): about the runtime, not about the policy.
+        let out: String = short_diagnostics(file)
+            .lines()
+            .filter(|line| !line.contains(": W007: "))
+            .collect();
         assert!(out.is_empty(), "{}: {out}", file.display());
         if cf_promises().is_some() {
             assert!(
