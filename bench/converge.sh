@@ -29,13 +29,8 @@ stop_strays() {
 }
 trap 'stop_strays; rm -rf "$work"' EXIT
 
-seconds() {
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || true
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
-}
+# shellcheck source=bench/timing.sh
+. bench/timing.sh
 
 printf '%-8s %-6s %12s %12s %7s\n' promises run cf-agent promise-rs ratio
 for n in 2000 10000; do

@@ -66,13 +66,8 @@ CF
   done
 done
 
-seconds() {
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1 || true
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
-}
+# shellcheck source=bench/timing.sh
+. bench/timing.sh
 
 run_tool() { # tool trial
   if [ "$1" = cf ]; then
