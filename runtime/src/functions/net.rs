@@ -56,6 +56,11 @@ pub(super) const FUNCTIONS: &[&dyn Function] = &[
         body: readtcp,
     },
     &Builtin {
+        name: "selectservers",
+        arity: Arity::Exactly(6),
+        body: selectservers,
+    },
+    &Builtin {
         name: "url_get",
         arity: Arity::Exactly(2),
         body: url_get,
@@ -339,41 +344,118 @@ fn peerleaders(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
 /// any), and returns what one `recv` of at most `maxbytes` gives, as
 /// cf-agent does (`maxbytes` outside 0..4095 means 4095).
 fn readtcp(_: &dyn CallContext, args: &[Value]) -> FunctionResult {
-    use std::io::{Read, Write};
-    const CF_BUFSIZE: i64 = 4096;
-    const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
     let (host, port, send) = (
         scalar_arg(args, 0)?,
         scalar_arg(args, 1)?,
         scalar_arg(args, 2)?,
     );
-    let mut max = int_arg(args, 3)?;
-    if !(0..CF_BUFSIZE).contains(&max) {
-        max = CF_BUFSIZE - 1;
+    let mut stream = connect("readtcp", host, port)?;
+    let reply = exchange(&mut stream, send, read_limit(int_arg(args, 3)?))
+        .map_err(|e| FunctionError(format!("readtcp: {e}")))?;
+    Ok(Value::Scalar(reply))
+}
+
+/// `selectservers(@(hosts), port, query, regex, maxbytes, array)`: the
+/// hosts of the list that accept a TCP connection on `port` and, when a
+/// query is given, answer it with a first read that `regex` fully matches
+/// (an empty regex takes any answer). Their names go in `array[0]`,
+/// `array[1]`, … in list order; the number of them is returned. A host
+/// that cannot be reached is skipped, as cf-agent skips it.
+fn selectservers(context: &dyn CallContext, args: &[Value]) -> FunctionResult {
+    // `"@(hosts)"` arrives as the list itself once the list is known.
+    let hosts = match args.first() {
+        Some(Value::List(items)) => items.clone(),
+        _ => hosts_named(context, scalar_arg(args, 0)?)?,
+    };
+    let (port, query, regex) = (
+        scalar_arg(args, 1)?,
+        scalar_arg(args, 2)?,
+        scalar_arg(args, 3)?,
+    );
+    let limit = read_limit(int_arg(args, 4)?);
+    let array = scalar_arg(args, 5)?;
+    let mut count = 0;
+    for host in hosts {
+        let Ok(mut stream) = connect("selectservers", &host, port) else {
+            continue;
+        };
+        let answers = query.is_empty()
+            || match exchange(&mut stream, query, limit) {
+                Ok(reply) => regex.is_empty() || super::regex::full_match(regex, &reply)?,
+                Err(_) => false,
+            };
+        if answers {
+            super::define(context, "selectservers", &format!("{array}[{count}]"), host);
+            count += 1;
+        }
     }
+    Ok(Value::Scalar(count.to_string()))
+}
+
+/// The list `@(name)` names (cf-agent takes the list by reference).
+fn hosts_named(context: &dyn CallContext, reference: &str) -> Result<Vec<String>, FunctionError> {
+    let name = reference
+        .strip_prefix("@(")
+        .and_then(|r| r.strip_suffix(')'))
+        .or_else(|| reference.strip_prefix("@{").and_then(|r| r.strip_suffix('}')))
+        .ok_or_else(|| {
+            FunctionError(format!(
+                "selectservers was promised a list called '{reference}', which is not a list reference"
+            ))
+        })?;
+    match context.variable(name) {
+        Some(Value::List(items)) => Ok(items),
+        Some(_) => Err(FunctionError(format!(
+            "selectservers was promised a list called '{name}' but this variable is not a list"
+        ))),
+        None => Err(FunctionError(format!(
+            "selectservers was promised a list called '{name}' but this was not found"
+        ))),
+    }
+}
+
+/// How long a connection or a reply may take (cf-agent's default).
+const NETWORK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// At most this many bytes are read; cf-agent takes CF_BUFSIZE - 1 for an
+/// out-of-range request.
+fn read_limit(requested: i64) -> usize {
+    const CF_BUFSIZE: i64 = 4096;
+    let limit = if (0..CF_BUFSIZE).contains(&requested) {
+        requested
+    } else {
+        CF_BUFSIZE - 1
+    };
+    usize::try_from(limit).unwrap_or(0)
+}
+
+fn connect(function: &str, host: &str, port: &str) -> Result<std::net::TcpStream, FunctionError> {
     let port: u16 = port
         .trim()
         .parse()
-        .map_err(|_| FunctionError(format!("readtcp: bad port '{port}'")))?;
+        .map_err(|_| FunctionError(format!("{function}: bad port '{port}'")))?;
     let address = (host, port)
         .to_socket_addrs()
-        .map_err(|e| FunctionError(format!("readtcp: cannot resolve '{host}': {e}")))?
+        .map_err(|e| FunctionError(format!("{function}: cannot resolve '{host}': {e}")))?
         .next()
-        .ok_or_else(|| FunctionError(format!("readtcp: no address for '{host}'")))?;
-    let mut stream = std::net::TcpStream::connect_timeout(&address, CONNECT_TIMEOUT)
-        .map_err(|e| FunctionError(format!("readtcp: couldn't connect to {address}: {e}")))?;
-    let _ = stream.set_read_timeout(Some(CONNECT_TIMEOUT));
+        .ok_or_else(|| FunctionError(format!("{function}: no address for '{host}'")))?;
+    let stream = std::net::TcpStream::connect_timeout(&address, NETWORK_TIMEOUT)
+        .map_err(|e| FunctionError(format!("{function}: couldn't connect to {address}: {e}")))?;
+    let _ = stream.set_read_timeout(Some(NETWORK_TIMEOUT));
+    Ok(stream)
+}
+
+/// Sends `send` (when not empty) and reads one reply of at most `limit`
+/// bytes.
+fn exchange(stream: &mut std::net::TcpStream, send: &str, limit: usize) -> std::io::Result<String> {
+    use std::io::{Read, Write};
     if !send.is_empty() {
-        stream
-            .write_all(send.as_bytes())
-            .map_err(|e| FunctionError(format!("readtcp: sending failed: {e}")))?;
+        stream.write_all(send.as_bytes())?;
     }
-    let mut buffer = vec![0u8; max as usize];
-    let read = stream
-        .read(&mut buffer)
-        .map_err(|e| FunctionError(format!("readtcp: receiving failed: {e}")))?;
+    let mut buffer = vec![0u8; limit];
+    let read = stream.read(&mut buffer)?;
     buffer.truncate(read);
-    Ok(Value::Scalar(String::from_utf8_lossy(&buffer).into_owned()))
+    Ok(String::from_utf8_lossy(&buffer).into_owned())
 }
 
 /// Hosts from `cf_lastseen.lmdb`. A host that never talked to a peer has

@@ -1,5 +1,7 @@
-//! Regular expressions as CFEngine uses them: PCRE syntax (fancy-regex),
-//! compiled once per pattern, and CFEngine's two ways of matching.
+//! Regular expressions as CFEngine uses them: PCRE syntax (fancy-regex)
+//! with PCRE's MULTILINE and DOTALL on, as cf-agent compiles them (`.`
+//! matches a newline, `^` and `$` match at line ends), compiled once per
+//! pattern, and CFEngine's two ways of matching.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -21,7 +23,8 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, FunctionError> {
     if let Some(regex) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
         return Ok(regex);
     }
-    let regex = Regex::new(&quote_literals(pattern))
+    // cf-agent compiles every regex with PCRE's MULTILINE and DOTALL.
+    let regex = Regex::new(&format!("(?sm){}", quote_literals(pattern)))
         .map_err(|e| FunctionError(format!("bad regular expression '{pattern}': {e}")))?;
     COMPILED.with(|c| {
         let mut cache = c.borrow_mut();
@@ -34,9 +37,9 @@ pub(crate) fn compile(pattern: &str) -> Result<Regex, FunctionError> {
 }
 
 /// Compiles `pattern` to match only at the start of the text, as PCRE's
-/// anchored mode does.
+/// anchored mode does (`\A`: `^` also matches after a newline here).
 pub(crate) fn compile_anchored(pattern: &str) -> Result<Regex, FunctionError> {
-    compile(&format!("^(?:{})", quote_literals(pattern)))
+    compile(&format!("\\A(?:{})", quote_literals(pattern)))
 }
 
 /// PCRE's `\Q…\E` (everything between is literal, up to the end of the
@@ -179,6 +182,19 @@ pub(crate) fn split_keeping_rest(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dot_matches_newlines_and_anchors_match_at_lines() {
+        assert_eq!(full_match("a.b", "a\nb"), Ok(true));
+        assert_eq!(full_match("OK.*", "OK hello\n"), Ok(true));
+        let caret = search(".*^(y)", "x\ny").map(|m| m.and_then(|g| g[1].clone()));
+        assert_eq!(caret, Ok(Some("y".to_string())));
+        assert_eq!(
+            full_match("^y", "x\ny"),
+            Ok(false),
+            "a full match starts at the start"
+        );
+    }
 
     #[test]
     fn quoted_text_is_literal() {

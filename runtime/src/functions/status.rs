@@ -20,7 +20,6 @@ pub const MISSING: &[(&str, Missing)] = &[
     ("callstack_callers", Missing::NotYet(NEEDS_INTROSPECTION)),
     ("remoteclassesmatching", Missing::NotYet(NEEDS_SERVER)),
     ("remotescalar", Missing::NotYet(NEEDS_SERVER)),
-    ("selectservers", Missing::NotYet(NEEDS_SERVER)),
     (
         "hubknowledge",
         Missing::NotYet(

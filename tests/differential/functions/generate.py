@@ -30,6 +30,7 @@ INPUTS = r'''bundle common inputs
       "list" slist => { "b", "a", "c", "a" };
       "empty" slist => { };
       "one" slist => { "only" };
+      "refused" slist => { "127.0.0.2", "127.0.0.3" };
       "nums" slist => { "3", "1.5", "-2", "10", "0" };
       "ints" ilist => { "5", "-1", "12" };
       "mixed" slist => { "10", "9", "a", "B", "1e2", "-0" };
