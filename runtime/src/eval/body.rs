@@ -99,13 +99,7 @@ impl<'p> Agent<'p, '_> {
         depth: usize,
     ) -> Option<(&'p Rval, Binding)> {
         let body = self.policy.body(id);
-        let params: Binding = body
-            .ast
-            .params
-            .iter()
-            .zip(args)
-            .map(|(param, value)| (param.name.to_string(), value.clone()))
-            .collect();
+        let params = body_params(body, args);
         let own = body.constraints.iter().rev().find(|(guard, constraint)| {
             constraint.ast.lval.name == lval && self.body_guard(guard, &params)
         });
@@ -113,13 +107,17 @@ impl<'p> Agent<'p, '_> {
             return Some((&constraint.ast.rval, params));
         }
         let parent = body.inherit_from.filter(|_| depth < MAX_INHERITANCE)?;
-        let parent_args = body
-            .constraints
+        let parent_args = self.parent_args(body, &params);
+        self.find_body_attribute(parent, &parent_args, lval, depth + 1)
+    }
+
+    /// The arguments `inherit_from` passes to the parent body.
+    fn parent_args(&self, body: &compiler::ir::Body, params: &Binding) -> Vec<Value> {
+        body.constraints
             .iter()
             .find(|(_, c)| c.ast.lval.name == "inherit_from")
-            .and_then(|(_, c)| self.body_args(&c.ast.rval, &params))
-            .unwrap_or_default();
-        self.find_body_attribute(parent, &parent_args, lval, depth + 1)
+            .and_then(|(_, c)| self.body_args(&c.ast.rval, params))
+            .unwrap_or_default()
     }
 
     fn body_args(&self, rval: &Rval, binding: &Binding) -> Option<Vec<Value>> {
@@ -135,20 +133,9 @@ impl<'p> Agent<'p, '_> {
 
     fn collect_body(&self, id: BodyId, args: &[Value], out: &mut BodyAttributes, depth: usize) {
         let body = self.policy.body(id);
-        let params: Binding = body
-            .ast
-            .params
-            .iter()
-            .zip(args)
-            .map(|(param, value)| (param.name.to_string(), value.clone()))
-            .collect();
+        let params = body_params(body, args);
         if let (Some(parent), true) = (body.inherit_from, depth < MAX_INHERITANCE) {
-            let parent_args = body
-                .constraints
-                .iter()
-                .find(|(_, c)| c.ast.lval.name == "inherit_from")
-                .and_then(|(_, c)| self.body_args(&c.ast.rval, &params))
-                .unwrap_or_default();
+            let parent_args = self.parent_args(body, &params);
             self.collect_body(parent, &parent_args, out, depth + 1);
         }
         for (guard, constraint) in &body.constraints {
@@ -175,4 +162,14 @@ impl<'p> Agent<'p, '_> {
             }
         }
     }
+}
+
+/// A body's parameters bound to the arguments it was called with.
+fn body_params(body: &compiler::ir::Body, args: &[Value]) -> Binding {
+    body.ast
+        .params
+        .iter()
+        .zip(args)
+        .map(|(param, value)| (param.name.to_string(), value.clone()))
+        .collect()
 }
