@@ -3,9 +3,13 @@
 //! file whose content would change. A copy from another host fails with a
 //! reason until remote copies exist.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
+
+use common::agent_run;
 
 const POLICY: &str = r#"
 body common control
@@ -40,12 +44,7 @@ body depth_search recurse
 "#;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "promise-rs-copy-audit-{name}-{}",
-        std::process::id()
-    ));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(dir.join(".workdir")).expect("create scratch directory");
+    let dir = agent_run::scratch(&format!("copy-audit-{name}"));
     fs::create_dir_all(dir.join("src/sub")).expect("create source tree");
     fs::create_dir_all(dir.join("tree")).expect("create destination tree");
     fs::write(dir.join("audit.cf"), POLICY).expect("write policy");
@@ -57,17 +56,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn run(dir: &Path, flags: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_promise-rs"))
-        .arg("run")
-        .arg("--workdir")
-        .arg(dir.join(".workdir"))
-        .arg("-K")
-        .args(flags)
-        .arg("-f")
-        .arg(dir.join("audit.cf"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("run promise-rs")
+    agent_run::run_file(dir, &dir.join("audit.cf"), flags)
 }
 
 #[test]
