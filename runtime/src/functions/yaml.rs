@@ -27,11 +27,16 @@ pub(crate) fn parse(text: &str) -> Result<Json, String> {
 
 /// An event of the first document, owned.
 enum Event {
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Alias,
     SequenceStart,
     MappingStart,
     End,
+    /// The first document (or the stream) ends.
+    DocumentEnd,
 }
 
 /// Runs libyaml over `text`, handing each event of the first document to
@@ -59,12 +64,10 @@ fn for_each_event(
             let event = event.as_mut_ptr();
             let owned = own(&*event);
             unsafe_libyaml::yaml_event_delete(event);
-            let go_on = match owned {
-                Some(Ok(event)) => take(event),
-                Some(Err(())) => Ok(false),
-                None => Ok(true),
+            let Some(owned) = owned else {
+                continue;
             };
-            match go_on {
+            match take(owned) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(error) => {
@@ -79,13 +82,13 @@ fn for_each_event(
 }
 
 /// The event as owned data; `None` for events without content (stream
-/// and document start), `Err` where the first document ends.
+/// and document start).
 ///
 /// # Safety
 /// `event` must be an event libyaml has just filled in.
-unsafe fn own(event: &unsafe_libyaml::yaml_event_t) -> Option<Result<Event, ()>> {
+unsafe fn own(event: &unsafe_libyaml::yaml_event_t) -> Option<Event> {
     use unsafe_libyaml::yaml_event_type_t::*;
-    Some(Ok(match event.type_ {
+    Some(match event.type_ {
         YAML_SCALAR_EVENT => {
             let scalar = event.data.scalar;
             let bytes = std::slice::from_raw_parts(scalar.value, scalar.length as usize);
@@ -99,9 +102,9 @@ unsafe fn own(event: &unsafe_libyaml::yaml_event_t) -> Option<Result<Event, ()>>
         YAML_SEQUENCE_START_EVENT => Event::SequenceStart,
         YAML_MAPPING_START_EVENT => Event::MappingStart,
         YAML_SEQUENCE_END_EVENT | YAML_MAPPING_END_EVENT => Event::End,
-        YAML_DOCUMENT_END_EVENT | YAML_STREAM_END_EVENT => return Some(Err(())),
+        YAML_DOCUMENT_END_EVENT | YAML_STREAM_END_EVENT => Event::DocumentEnd,
         _ => return None,
-    }))
+    })
 }
 
 /// The value a plain scalar stands for in cf-agent.
@@ -191,6 +194,7 @@ impl Builder {
             Event::Alias => self.drop_pending_key(),
             Event::SequenceStart => self.open.push(Open::List(Vec::new())),
             Event::MappingStart => self.open.push(Open::Map(Map::new(), None)),
+            Event::DocumentEnd => return Ok(false),
             Event::End => {
                 let closed = match self.open.pop() {
                     Some(Open::List(items)) => Json::Array(items),
